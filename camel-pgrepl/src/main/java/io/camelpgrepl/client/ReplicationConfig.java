@@ -47,6 +47,12 @@ public final class ReplicationConfig {
     private final StreamingMode streaming;
     private final boolean twoPhase;
     private final String origin;
+    private final boolean createSlot;
+    private final boolean temporarySlot;
+    private final boolean failoverSlot;
+    private final boolean createPublication;
+    private final boolean dropSlotOnStop;
+    private final List<String> publicationTables;
 
     private final Duration statusInterval;
     private final Duration receiveTimeout;
@@ -85,6 +91,12 @@ public final class ReplicationConfig {
         this.streaming = b.streaming;
         this.twoPhase = b.twoPhase;
         this.origin = b.origin;
+        this.createSlot = b.createSlot;
+        this.temporarySlot = b.temporarySlot;
+        this.failoverSlot = b.failoverSlot;
+        this.createPublication = b.createPublication;
+        this.dropSlotOnStop = b.dropSlotOnStop;
+        this.publicationTables = List.copyOf(b.publicationTables);
         this.statusInterval = b.statusInterval;
         this.receiveTimeout = b.receiveTimeout;
         this.ackIdleKeepalive = b.ackIdleKeepalive;
@@ -130,6 +142,12 @@ public final class ReplicationConfig {
         b.streaming = streaming;
         b.twoPhase = twoPhase;
         b.origin = origin;
+        b.createSlot = createSlot;
+        b.temporarySlot = temporarySlot;
+        b.failoverSlot = failoverSlot;
+        b.createPublication = createPublication;
+        b.dropSlotOnStop = dropSlotOnStop;
+        b.publicationTables = publicationTables;
         b.statusInterval = statusInterval;
         b.receiveTimeout = receiveTimeout;
         b.ackIdleKeepalive = ackIdleKeepalive;
@@ -282,6 +300,36 @@ public final class ReplicationConfig {
         return origin;
     }
 
+    /** Create the slot (pgoutput) when it does not exist, over the same connection. */
+    public boolean createSlot() {
+        return createSlot;
+    }
+
+    /** A created slot is TEMPORARY: dropped by the server when the connection ends. */
+    public boolean temporarySlot() {
+        return temporarySlot;
+    }
+
+    /** A created slot has FAILOVER set (PostgreSQL 17+), so it is synchronised to standbys. */
+    public boolean failoverSlot() {
+        return failoverSlot;
+    }
+
+    /** Create the publication when it does not exist (for all tables, or {@link #publicationTables()}). */
+    public boolean createPublication() {
+        return createPublication;
+    }
+
+    /** Drop the slot after a graceful stop (DROP_REPLICATION_SLOT on the same connection). */
+    public boolean dropSlotOnStop() {
+        return dropSlotOnStop;
+    }
+
+    /** Tables for a created publication ({@code schema.table} or {@code table}); empty = FOR ALL TABLES. */
+    public List<String> publicationTables() {
+        return publicationTables;
+    }
+
     public Duration statusInterval() {
         return statusInterval;
     }
@@ -323,7 +371,9 @@ public final class ReplicationConfig {
                 + ", protoVersion=" + protoVersion + ", binary=" + binary + ", messages=" + messages
                 + ", streaming=" + streaming + ", twoPhase=" + twoPhase + ", origin=" + origin
                 + ", statusInterval=" + statusInterval + ", receiveTimeout=" + receiveTimeout
-                + ", applicationName=" + applicationName + "]";
+                + ", createSlot=" + createSlot + ", temporarySlot=" + temporarySlot + ", failoverSlot=" + failoverSlot
+                + ", createPublication=" + createPublication + ", publicationTables=" + publicationTables
+                + ", dropSlotOnStop=" + dropSlotOnStop + ", applicationName=" + applicationName + "]";
     }
 
     /** Builder with the documented defaults. */
@@ -358,6 +408,12 @@ public final class ReplicationConfig {
         private StreamingMode streaming = StreamingMode.OFF;
         private boolean twoPhase;
         private String origin;
+        private boolean createSlot;
+        private boolean temporarySlot;
+        private boolean failoverSlot;
+        private boolean createPublication;
+        private boolean dropSlotOnStop;
+        private List<String> publicationTables = List.of();
         private Duration statusInterval = Duration.ofSeconds(10);
         private Duration receiveTimeout = Duration.ofSeconds(60);
         private boolean ackIdleKeepalive = true;
@@ -527,6 +583,36 @@ public final class ReplicationConfig {
             return this;
         }
 
+        public Builder createSlot(boolean createSlot) {
+            this.createSlot = createSlot;
+            return this;
+        }
+
+        public Builder temporarySlot(boolean temporarySlot) {
+            this.temporarySlot = temporarySlot;
+            return this;
+        }
+
+        public Builder failoverSlot(boolean failoverSlot) {
+            this.failoverSlot = failoverSlot;
+            return this;
+        }
+
+        public Builder createPublication(boolean createPublication) {
+            this.createPublication = createPublication;
+            return this;
+        }
+
+        public Builder dropSlotOnStop(boolean dropSlotOnStop) {
+            this.dropSlotOnStop = dropSlotOnStop;
+            return this;
+        }
+
+        public Builder publicationTables(List<String> tables) {
+            this.publicationTables = List.copyOf(tables);
+            return this;
+        }
+
         public Builder statusInterval(Duration statusInterval) {
             this.statusInterval = statusInterval;
             return this;
@@ -574,6 +660,10 @@ public final class ReplicationConfig {
             require(maxMessageSize >= 1024, "maxMessageSize must be at least 1024 bytes");
             require((sslCert == null) == (sslKey == null) || sslContext != null,
                     "sslCert and sslKey go together: set both for mTLS, or neither");
+            require(publicationTables.isEmpty() || createPublication,
+                    "publicationTables only applies with createPublication=true");
+            require(!(stopAtLsn != null && streaming != StreamingMode.OFF),
+                    "stopAtLsn delivers whole transactions only, so streaming must be off while it is set");
             require(!(channelBinding == ChannelBinding.REQUIRE && sslMode == SslMode.DISABLE),
                     "channelBinding=require needs TLS, but sslMode=disable");
             Objects.requireNonNull(sslMode, "sslMode");

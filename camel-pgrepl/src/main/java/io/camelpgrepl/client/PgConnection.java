@@ -1,0 +1,421 @@
+package io.camelpgrepl.client;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.camelpgrepl.client.auth.Authenticator;
+import io.camelpgrepl.client.tls.TlsUpgrader;
+import io.camelpgrepl.client.wire.BackendMessages;
+import io.camelpgrepl.client.wire.Frame;
+import io.camelpgrepl.client.wire.FrameReader;
+import io.camelpgrepl.client.wire.FrontendMessages;
+
+/**
+ * One PostgreSQL connection in {@code replication=database} mode: socket (TCP or Unix-domain), TLS
+ * negotiation, startup and authentication, simple queries, and the raw frame I/O the streaming loop uses.
+ * Reads belong to one thread at a time; writes are serialised by a lock so the status-update thread and the
+ * reader can both send.
+ */
+final class PgConnection implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PgConnection.class);
+
+    /** Bounds connect + TLS + startup: closes the socket of an attempt that takes too long. */
+    private static final ScheduledThreadPoolExecutor WATCHDOG = newWatchdog();
+
+    private final ReplicationConfig config;
+    private final Closeable socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final SSLSession tlsSession;
+    private final FrameReader reader;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Map<String, String> parameters = new HashMap<>();
+    private int backendPid;
+    private volatile boolean closed;
+
+    private PgConnection(ReplicationConfig config, Closeable socket, InputStream in, OutputStream out,
+                         SSLSession tlsSession) {
+        this.config = config;
+        this.socket = socket;
+        this.in = in;
+        this.out = out;
+        this.tlsSession = tlsSession;
+        this.reader = new FrameReader(in, config.maxMessageSize());
+    }
+
+    /** Connects, negotiates TLS per {@code sslMode}, authenticates, and waits for ReadyForQuery. */
+    static PgConnection open(ReplicationConfig config) {
+        SslMode mode = config.isUnixSocket() ? SslMode.DISABLE : config.sslMode();
+        if (mode == SslMode.ALLOW) {
+            try {
+                return open(config, false);
+            } catch (ServerErrorException | AuthenticationException plainRefused) {
+                LOG.debug("Plain connection to {} refused ({}); retrying with TLS (sslMode=allow)",
+                        config.endpoint(), plainRefused.getMessage());
+                return open(config, true);
+            }
+        }
+        return open(config, mode != SslMode.DISABLE);
+    }
+
+    private static PgConnection open(ReplicationConfig config, boolean tryTls) {
+        Closeable raw = null;
+        ScheduledFuture<?> watchdog = null;
+        final Closeable[] toClose = new Closeable[1];
+        try {
+            InputStream in;
+            OutputStream out;
+            SSLSession session = null;
+            if (config.isUnixSocket()) {
+                SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+                raw = ch;
+                toClose[0] = ch;
+                watchdog = WATCHDOG.schedule(() -> closeQuietly(toClose[0]),
+                        config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                ch.connect(UnixDomainSocketAddress.of(config.unixSocketPath()));
+                in = new ChannelIn(ch);
+                out = new ChannelOut(ch);
+            } else {
+                Socket s = new Socket();
+                raw = s;
+                toClose[0] = s;
+                watchdog = WATCHDOG.schedule(() -> closeQuietly(toClose[0]),
+                        config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                s.setTcpNoDelay(true);
+                s.setKeepAlive(true);
+                s.connect(new InetSocketAddress(config.host(), config.port()),
+                        (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()));
+                Socket active = s;
+                if (tryTls) {
+                    if (config.sslNegotiation() == SslNegotiation.DIRECT) {
+                        active = TlsUpgrader.upgrade(s, config, config.host(), config.port());
+                    } else {
+                        s.getOutputStream().write(FrontendMessages.sslRequest());
+                        s.getOutputStream().flush();
+                        int answer = s.getInputStream().read();
+                        if (answer == 'S') {
+                            active = TlsUpgrader.upgrade(s, config, config.host(), config.port());
+                        } else if (answer == 'N') {
+                            if (config.sslMode() != SslMode.PREFER && config.sslMode() != SslMode.ALLOW) {
+                                throw new TlsException("Server " + config.endpoint() + " does not accept TLS, but sslMode="
+                                        + config.sslMode().libpqName() + " requires it; enable ssl on the server or "
+                                        + "lower sslMode");
+                            }
+                        } else {
+                            throw new ProtocolException("Server " + config.endpoint()
+                                    + " answered the SSLRequest with " + (answer < 0 ? "end of stream" : "byte " + answer)
+                                    + "; is this a PostgreSQL server?");
+                        }
+                    }
+                }
+                toClose[0] = active;
+                raw = active;
+                if (active instanceof SSLSocket) {
+                    session = ((SSLSocket) active).getSession();
+                }
+                in = active.getInputStream();
+                out = active.getOutputStream();
+            }
+            PgConnection c = new PgConnection(config, raw, in, out, session);
+            c.startup();
+            if (!watchdog.cancel(false)) {
+                throw new ConnectionException("Connecting to " + config.endpoint() + " took longer than connectTimeout="
+                        + config.connectTimeout());
+            }
+            return c;
+        } catch (ReplicationException e) {
+            closeQuietly(raw);
+            throw watchdogExpired(watchdog, config, e);
+        } catch (IOException e) {
+            closeQuietly(raw);
+            throw watchdogExpired(watchdog, config, new ConnectionException(
+                    "Cannot connect to " + config.endpoint() + ": " + e.getMessage(), e));
+        } finally {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
+        }
+    }
+
+    private static ReplicationException watchdogExpired(ScheduledFuture<?> watchdog, ReplicationConfig config,
+                                                        ReplicationException e) {
+        if (watchdog != null && watchdog.isDone() && !watchdog.isCancelled()) {
+            return new ConnectionException("Connecting to " + config.endpoint() + " did not complete within connectTimeout="
+                    + config.connectTimeout() + " (" + e.getMessage() + ")", e);
+        }
+        return e;
+    }
+
+    private void startup() throws IOException {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("user", config.user());
+        params.put("database", config.database());
+        params.put("replication", "database");
+        params.put("client_encoding", "UTF8");
+        params.put("application_name", config.applicationName());
+        write(FrontendMessages.startup(params));
+        Authenticator auth = new Authenticator(config, tlsSession);
+        while (true) {
+            Frame f = readFrame();
+            switch (f.type()) {
+                case 'R': {
+                    ByteBuffer body = f.buffer();
+                    if (body.remaining() >= 4 && body.getInt(0) == 0) {
+                        auth.onAuthenticationOk();
+                    } else {
+                        byte[] reply = auth.onAuthenticationRequest(body);
+                        if (reply != null) {
+                            write(FrontendMessages.typed('p', reply));
+                        }
+                    }
+                    break;
+                }
+                case 'S': {
+                    Map.Entry<String, String> e = BackendMessages.parameterStatus(f);
+                    parameters.put(e.getKey(), e.getValue());
+                    break;
+                }
+                case 'K':
+                    backendPid = f.body().length >= 4 ? f.buffer().getInt() : 0;
+                    break;
+                case 'N':
+                    logNotice(f);
+                    break;
+                case 'v':
+                    LOG.debug("Server {} negotiated a lower protocol minor version", config.endpoint());
+                    break;
+                case 'E': {
+                    ServerError err = BackendMessages.serverError(f);
+                    if (err.sqlState().startsWith("28")) {
+                        throw new AuthenticationException("Authentication as user '" + config.user() + "' to "
+                                + config.endpoint() + " failed: " + err.describe(),
+                                new ServerErrorException("startup", err));
+                    }
+                    throw new ServerErrorException("Connecting to " + config.endpoint() + " as '" + config.user()
+                            + "' (database '" + config.database() + "') failed", err);
+                }
+                case 'Z':
+                    return;
+                default:
+                    throw new ProtocolException("Unexpected message '" + f.typeChar() + "' from " + config.endpoint()
+                            + " during startup");
+            }
+        }
+    }
+
+    /** Runs one simple query and returns its rows (text values; null for SQL NULL). */
+    List<List<String>> query(String sql) {
+        try {
+            write(FrontendMessages.query(sql));
+            List<List<String>> rows = new ArrayList<>();
+            ServerError error = null;
+            while (true) {
+                Frame f = readFrame();
+                switch (f.type()) {
+                    case 'D':
+                        rows.add(BackendMessages.dataRow(f));
+                        break;
+                    case 'E':
+                        error = BackendMessages.serverError(f);
+                        break;
+                    case 'N':
+                        logNotice(f);
+                        break;
+                    case 'S': {
+                        Map.Entry<String, String> e = BackendMessages.parameterStatus(f);
+                        parameters.put(e.getKey(), e.getValue());
+                        break;
+                    }
+                    case 'T':
+                    case 'C':
+                    case 'I':
+                        break;
+                    case 'Z':
+                        if (error != null) {
+                            throw new ServerErrorException(firstWord(sql) + " on " + config.endpoint() + " failed", error);
+                        }
+                        return rows;
+                    default:
+                        throw new ProtocolException("Unexpected message '" + f.typeChar() + "' in reply to "
+                                + firstWord(sql));
+                }
+            }
+        } catch (IOException e) {
+            throw new ConnectionException("Connection to " + config.endpoint() + " lost during " + firstWord(sql)
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Sends a command that answers with CopyBothResponse (START_REPLICATION) and waits for it. */
+    void startCopyBoth(String sql, String context) {
+        try {
+            write(FrontendMessages.query(sql));
+            while (true) {
+                Frame f = readFrame();
+                switch (f.type()) {
+                    case 'W':
+                        return;
+                    case 'N':
+                        logNotice(f);
+                        break;
+                    case 'S':
+                        break;
+                    case 'E': {
+                        ServerError err = BackendMessages.serverError(f);
+                        throw new ServerErrorException(context, err);
+                    }
+                    default:
+                        throw new ProtocolException("Unexpected message '" + f.typeChar() + "' in reply to "
+                                + firstWord(sql) + " (expected CopyBothResponse)");
+                }
+            }
+        } catch (IOException e) {
+            throw new ConnectionException(context + ": connection lost: " + e.getMessage(), e);
+        }
+    }
+
+    /** Blocks for the next frame; a timed-out read keeps waiting (the watchdog or close() ends a hang). */
+    Frame readFrame() throws IOException {
+        while (true) {
+            Frame f = reader.next();
+            if (f != null) {
+                return f;
+            }
+            if (closed) {
+                throw new EOFException("connection closed");
+            }
+        }
+    }
+
+    long bytesRead() {
+        return reader.bytesRead();
+    }
+
+    void write(byte[] message) throws IOException {
+        writeLock.lock();
+        try {
+            out.write(message);
+            out.flush();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    String parameter(String name) {
+        return parameters.get(name);
+    }
+
+    int backendPid() {
+        return backendPid;
+    }
+
+    boolean isTls() {
+        return tlsSession != null;
+    }
+
+    void logNotice(Frame f) {
+        ServerError n = BackendMessages.serverError(f);
+        LOG.info("Server {} says: {}", config.endpoint(), n.describe());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        closeQuietly(socket);
+    }
+
+    static void closeQuietly(Closeable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException | RuntimeException ignored) {
+                // closing is best effort
+            }
+        }
+    }
+
+    private static String firstWord(String sql) {
+        int sp = sql.indexOf(' ');
+        return sp < 0 ? sql : sql.substring(0, sp);
+    }
+
+    private static ScheduledThreadPoolExecutor newWatchdog() {
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "pgrepl-connect-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        ex.setKeepAliveTime(1, TimeUnit.SECONDS);
+        ex.allowCoreThreadTimeOut(true);
+        ex.setRemoveOnCancelPolicy(true);
+        return ex;
+    }
+
+    /** Reads straight from the channel: Channels.newInputStream would hold the channel's lock while blocked. */
+    private static final class ChannelIn extends InputStream {
+        private final SocketChannel ch;
+
+        ChannelIn(SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return ch.read(ByteBuffer.wrap(b, off, len));
+        }
+    }
+
+    private static final class ChannelOut extends OutputStream {
+        private final SocketChannel ch;
+
+        ChannelOut(SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            ByteBuffer bb = ByteBuffer.wrap(b, off, len);
+            while (bb.hasRemaining()) {
+                ch.write(bb);
+            }
+        }
+    }
+
+}

@@ -1,0 +1,126 @@
+package io.camelpgrepl.client.wire;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+
+import io.camelpgrepl.client.ProtocolException;
+
+/**
+ * Splits a backend byte stream into {@link Frame}s: {@code type (1) | length (4, includes itself) | body}.
+ *
+ * <p>State survives interruptions: when a read times out or is woken up mid-message
+ * ({@link InterruptedIOException}, which includes {@code SocketTimeoutException}), the bytes already read stay
+ * in the buffer and {@link #next()} returns null; the next call continues where it stopped, so the stream is
+ * never desynchronised. A length above the configured limit is a {@link ProtocolException}, raised before any
+ * allocation for it.
+ */
+public final class FrameReader {
+
+    private static final int HEADER = 5;
+
+    private final InputStream in;
+    private final int maxMessageSize;
+    private byte[] buf;
+    private int start;
+    private int end;
+    private long bytesRead;
+
+    public FrameReader(InputStream in, int maxMessageSize) {
+        this(in, maxMessageSize, 64 * 1024);
+    }
+
+    public FrameReader(InputStream in, int maxMessageSize, int bufferSize) {
+        this.in = in;
+        this.maxMessageSize = maxMessageSize;
+        this.buf = new byte[Math.max(bufferSize, 16)];
+    }
+
+    /**
+     * The next whole frame, or null when a read was interrupted or timed out before one was complete.
+     *
+     * @throws EOFException      the peer closed the connection (mid-message or between messages)
+     * @throws ProtocolException a length word is negative, below 4, or above the limit
+     */
+    public Frame next() throws IOException {
+        while (true) {
+            int available = end - start;
+            if (available >= HEADER) {
+                int len = ((buf[start + 1] & 0xFF) << 24) | ((buf[start + 2] & 0xFF) << 16)
+                        | ((buf[start + 3] & 0xFF) << 8) | (buf[start + 4] & 0xFF);
+                if (len < 4 || len - 4 > maxMessageSize) {
+                    throw new ProtocolException("Backend message '" + printable(buf[start]) + "' declares length "
+                            + Integer.toUnsignedString(len) + ", outside 4.." + (maxMessageSize + 4L)
+                            + " (maxMessageSize); the stream is corrupt or the peer is not a PostgreSQL server");
+                }
+                int total = len + 1;
+                if (available >= total) {
+                    byte[] body = new byte[len - 4];
+                    System.arraycopy(buf, start + HEADER, body, 0, body.length);
+                    byte type = buf[start];
+                    start += total;
+                    if (start == end) {
+                        start = 0;
+                        end = 0;
+                    }
+                    return new Frame(type, body);
+                }
+                ensureRoom(total);
+            } else {
+                ensureRoom(HEADER);
+            }
+            if (!fill()) {
+                return null;
+            }
+        }
+    }
+
+    /** Total bytes read from the stream so far. */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    /** Bytes of a message received but not yet returned (for tests and diagnostics). */
+    public int pending() {
+        return end - start;
+    }
+
+    private void ensureRoom(int needed) {
+        if (buf.length - start >= needed) {
+            return;
+        }
+        int available = end - start;
+        if (buf.length >= needed) {
+            System.arraycopy(buf, start, buf, 0, available);
+        } else {
+            byte[] bigger = new byte[Math.max(needed, Math.min(buf.length * 2, maxMessageSize + HEADER))];
+            System.arraycopy(buf, start, bigger, 0, available);
+            buf = bigger;
+        }
+        start = 0;
+        end = available;
+    }
+
+    private boolean fill() throws IOException {
+        int n;
+        try {
+            n = in.read(buf, end, buf.length - end);
+        } catch (InterruptedIOException timeoutOrWakeUp) {
+            // Nothing consumed: the partial message stays buffered for the next call.
+            return false;
+        }
+        if (n < 0) {
+            throw new EOFException(end - start == 0 ? "Server closed the connection"
+                    : "Server closed the connection in the middle of a message (" + (end - start)
+                            + " bytes of it received)");
+        }
+        end += n;
+        bytesRead += n;
+        return n > 0;
+    }
+
+    private static String printable(byte b) {
+        return b >= 32 && b < 127 ? String.valueOf((char) b) : String.format("0x%02x", b & 0xFF);
+    }
+}
