@@ -1,0 +1,54 @@
+package io.camelpgrepl.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+class ReplicationConfigTest {
+
+    @Test
+    void toStringNeverShowsSecrets() {
+        ReplicationConfig cfg = ReplicationConfig.builder().slot("s").publication("p").password("hunter2-secret")
+                .sslCert(Path.of("/c.pem")).sslKey(Path.of("/k.pem")).sslKeyPassword("key-pass-secret").build();
+        assertThat(cfg.toString()).doesNotContain("hunter2-secret").doesNotContain("key-pass-secret")
+                .contains("password=<redacted>");
+    }
+
+    @Test
+    void errorsNameTheOption() {
+        assertThatThrownBy(() -> ReplicationConfig.builder().publication("p").build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("slot");
+        assertThatThrownBy(() -> ReplicationConfig.builder().slot("s").build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("publication");
+        assertThatThrownBy(() -> ReplicationConfig.builder().slot("s").publication("p").port(0).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("port");
+        assertThatThrownBy(() -> ReplicationConfig.builder().slot("s").publication("p")
+                .stopAtLsn(Lsn.parse("1/0")).streaming(StreamingMode.ON).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("stopAtLsn");
+        assertThatThrownBy(() -> ReplicationConfig.builder().slot("s").publication("p")
+                .sslCert(Path.of("/c.pem")).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("sslKey");
+    }
+
+    @Test
+    void absolutePathHostIsAUnixSocketDirectory() {
+        ReplicationConfig cfg = ReplicationConfig.builder().host("/var/run/postgresql").port(5433).slot("s")
+                .publication("p").build();
+        assertThat(cfg.isUnixSocket()).isTrue();
+        assertThat(cfg.unixSocketPath()).isEqualTo(Path.of("/var/run/postgresql/.s.PGSQL.5433"));
+    }
+
+    @Test
+    void requireAuthUsesLibpqSyntax() {
+        assertThat(AuthMethod.parseAllowList("scram-sha-256")).containsExactly(AuthMethod.SCRAM_SHA_256);
+        assertThat(AuthMethod.parseAllowList("!password,!md5"))
+                .containsExactlyInAnyOrder(AuthMethod.NONE, AuthMethod.SCRAM_SHA_256);
+        assertThatThrownBy(() -> AuthMethod.parseAllowList("md5,!password"))
+                .isInstanceOf(ConfigurationException.class);
+        assertThatThrownBy(() -> AuthMethod.parseAllowList("gss")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("gss");
+    }
+}

@@ -1,0 +1,43 @@
+package io.camelpgrepl.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class SqlQuotingTest {
+
+    @Test
+    void identifiersAreAlwaysQuotedWithQuotesDoubled() {
+        assertThat(SqlQuoting.identifier("slot")).isEqualTo("\"slot\"");
+        assertThat(SqlQuoting.identifier("my\"slot; DROP TABLE x")).isEqualTo("\"my\"\"slot; DROP TABLE x\"");
+    }
+
+    @Test
+    void literalsDoubleSingleQuotes() {
+        assertThat(SqlQuoting.literal("it's")).isEqualTo("'it''s'");
+        assertThat(SqlQuoting.literal("a\\b")).as("standard_conforming_strings: backslash literal").isEqualTo("'a\\b'");
+    }
+
+    @Test
+    void publicationNamesAreQuotedIdentifiersInsideALiteral() {
+        assertThat(SqlQuoting.publicationNames(List.of("pub", "o'brien", "we\"ird")))
+                .isEqualTo("'\"pub\",\"o''brien\",\"we\"\"ird\"'");
+    }
+
+    @Test
+    void qualifiedNamesQuoteEachPart() {
+        assertThat(SqlQuoting.qualifiedName("public.orders")).isEqualTo("\"public\".\"orders\"");
+        assertThat(SqlQuoting.qualifiedName("\"my.schema\".t")).isEqualTo("\"my.schema\".\"t\"");
+        assertThat(SqlQuoting.qualifiedName("Orders")).isEqualTo("\"Orders\"");
+        assertThatThrownBy(() -> SqlQuoting.qualifiedName("a.b.c")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("a.b.c");
+    }
+
+    @Test
+    void nulIsRefused() {
+        assertThatThrownBy(() -> SqlQuoting.literal("a\0b")).isInstanceOf(ConfigurationException.class);
+    }
+}

@@ -1,0 +1,141 @@
+package io.camelpgrepl.client.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import io.camelpgrepl.client.ProtocolException;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+class FrameReaderTest {
+
+    /** Returns at most {@code chunk} bytes per read and throws a timeout before every other read. */
+    private static final class ChoppyStream extends InputStream {
+        private final byte[] data;
+        private final Random random;
+        private final int maxChunk;
+        private int pos;
+
+        ChoppyStream(byte[] data, long seed, int maxChunk) {
+            this.data = data;
+            this.random = new Random(seed);
+            this.maxChunk = maxChunk;
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (random.nextBoolean()) {
+                throw new SocketTimeoutException("wake-up");
+            }
+            if (pos == data.length) {
+                return -1;
+            }
+            int n = Math.min(len, Math.min(data.length - pos, 1 + random.nextInt(maxChunk)));
+            System.arraycopy(data, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+    }
+
+    private static byte[] frames(List<byte[]> bodies) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < bodies.size(); i++) {
+            out.writeBytes(FrontendMessages.typed((char) ('a' + i % 26), bodies.get(i)));
+        }
+        return out.toByteArray();
+    }
+
+    private static List<byte[]> bodies(Random r, int count, int maxSize) {
+        List<byte[]> list = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] b = new byte[r.nextInt(maxSize)];
+            r.nextBytes(b);
+            list.add(b);
+        }
+        return list;
+    }
+
+    @Property(tries = 60)
+    void splitReadsAndWakeUpsNeverDesynchroniseTheStream(@ForAll long seed,
+                                                         @ForAll @IntRange(min = 1, max = 300) int maxChunk)
+            throws IOException {
+        Random r = new Random(seed);
+        List<byte[]> expected = bodies(r, 40, 2_500);
+        FrameReader reader = new FrameReader(new ChoppyStream(frames(expected), seed, maxChunk), 1 << 20, 64);
+        List<byte[]> got = new ArrayList<>();
+        int timeouts = 0;
+        while (got.size() < expected.size()) {
+            Frame f = reader.next();
+            if (f == null) {
+                timeouts++;
+                continue;
+            }
+            assertThat(f.type()).as("type of frame %d", got.size()).isEqualTo((byte) ('a' + got.size() % 26));
+            got.add(f.body());
+        }
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(got.get(i)).as("body of frame %d", i).isEqualTo(expected.get(i));
+        }
+        assertThat(timeouts).as("the stream did wake the reader up mid-way").isPositive();
+        assertThatThrownBy(() -> {
+            while (true) {
+                reader.next();
+            }
+        }).isInstanceOf(EOFException.class);
+    }
+
+    @Test
+    void oversizedLengthIsAProtocolErrorBeforeAnyAllocation() {
+        byte[] header = {'d', 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
+        FrameReader reader = new FrameReader(new java.io.ByteArrayInputStream(header), 1024);
+        assertThatThrownBy(reader::next).isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("2147483647").hasMessageContaining("maxMessageSize");
+    }
+
+    @Test
+    void lengthBelowFourIsAProtocolError() {
+        byte[] header = {'d', 0, 0, 0, 3};
+        FrameReader reader = new FrameReader(new java.io.ByteArrayInputStream(header), 1024);
+        assertThatThrownBy(reader::next).isInstanceOf(ProtocolException.class).hasMessageContaining("length 3");
+    }
+
+    @Test
+    void negativeLengthIsAProtocolError() {
+        byte[] header = {'d', (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xF0};
+        FrameReader reader = new FrameReader(new java.io.ByteArrayInputStream(header), 1024);
+        assertThatThrownBy(reader::next).isInstanceOf(ProtocolException.class);
+    }
+
+    @Test
+    void endOfStreamMidMessageSaysSo() {
+        byte[] partial = {'d', 0, 0, 0, 10, 1, 2};
+        FrameReader reader = new FrameReader(new java.io.ByteArrayInputStream(partial), 1024);
+        assertThatThrownBy(reader::next).isInstanceOf(EOFException.class).hasMessageContaining("middle of a message");
+    }
+
+    @Test
+    void aMessageLargerThanTheBufferGrowsIt() throws IOException {
+        byte[] body = new byte[100_000];
+        new Random(1).nextBytes(body);
+        FrameReader reader = new FrameReader(new java.io.ByteArrayInputStream(FrontendMessages.typed('w', body)),
+                1 << 20, 16);
+        assertThat(reader.next().body()).isEqualTo(body);
+    }
+}
