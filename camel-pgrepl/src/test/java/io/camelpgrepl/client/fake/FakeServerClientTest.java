@@ -1,0 +1,263 @@
+package io.camelpgrepl.client.fake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import io.camelpgrepl.client.ConnectionException;
+import io.camelpgrepl.client.Lsn;
+import io.camelpgrepl.client.ProtocolException;
+import io.camelpgrepl.client.ReplicationClient;
+import io.camelpgrepl.client.ReplicationConfig;
+import io.camelpgrepl.client.ReplicationEvent;
+import io.camelpgrepl.client.ServerErrorException;
+import io.camelpgrepl.client.SslMode;
+import io.camelpgrepl.client.wire.StandbyStatusUpdate;
+
+/** Client behaviour a real server cannot be made to show on demand: garbage, truncation, silence, exact feedback. */
+class FakeServerClientTest {
+
+    private static ReplicationConfig.Builder config(FakePgServer server) {
+        return ReplicationConfig.builder().host("127.0.0.1").port(server.port()).user("u").database("postgres")
+                .slot("s").publication("p").sslMode(SslMode.PREFER).connectTimeout(Duration.ofSeconds(5))
+                .statusInterval(Duration.ofMillis(50));
+    }
+
+    static byte[] begin(long finalLsn, int xid) {
+        return ByteBuffer.allocate(21).put((byte) 'B').putLong(finalLsn).putLong(0).putInt(xid).array();
+    }
+
+    static byte[] commit(long commitLsn, long endLsn) {
+        return ByteBuffer.allocate(26).put((byte) 'C').put((byte) 0).putLong(commitLsn).putLong(endLsn).putLong(0)
+                .array();
+    }
+
+    static byte[] insert() {
+        return new byte[] {'I', 0, 0, 0, 1, 'N', 0, 0};
+    }
+
+    private static StandbyStatusUpdate nextUpdate(FakePgServer.Session s) throws InterruptedException {
+        StandbyStatusUpdate u = s.statusUpdates.poll(10, TimeUnit.SECONDS);
+        assertThat(u).as("a standby status update arrives").isNotNull();
+        return u;
+    }
+
+    @Test
+    void garbageInsteadOfAuthenticationIsAProtocolErrorFromConnect() throws Exception {
+        try (FakePgServer server = new FakePgServer(s -> {
+            s.readStartup();
+            s.send('?', new byte[] {1, 2, 3});
+        })) {
+            assertThatThrownBy(() -> ReplicationClient.connect(config(server).build()))
+                    .isInstanceOf(ProtocolException.class).hasMessageContaining("'?'");
+        }
+    }
+
+    @Test
+    void oversizedFrameIsRefusedBeforeAllocation() throws Exception {
+        try (FakePgServer server = new FakePgServer(s -> {
+            s.readStartup();
+            s.sendRaw(new byte[] {'R', 0x70, 0, 0, 0});
+        })) {
+            assertThatThrownBy(() -> ReplicationClient.connect(config(server).maxMessageSize(1 << 20).build()))
+                    .isInstanceOf(ProtocolException.class).hasMessageContaining("maxMessageSize");
+        }
+    }
+
+    @Test
+    void aServerThatNeverAnswersFailsConnectAfterTheConnectTimeout() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (FakePgServer server = new FakePgServer(s -> {
+            s.readStartup();
+            release.await();
+        })) {
+            assertThatThrownBy(() -> ReplicationClient.connect(config(server).connectTimeout(Duration.ofMillis(300))
+                    .build()))
+                    .isInstanceOf(ConnectionException.class).hasMessageContaining("connectTimeout")
+                    .satisfies(e -> assertThat(((ConnectionException) e).isTransient()).isTrue());
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void truncatedXLogDataFailsTheStreamWithAProtocolError() throws Exception {
+        try (FakePgServer server = new FakePgServer(s -> {
+            s.readStartup();
+            s.acceptLogin("16.4");
+            s.acceptUntilStreaming();
+            s.send('d', new byte[] {'w', 0, 0, 0});
+            s.collectFeedback();
+        }); ReplicationClient client = ReplicationClient.connect(config(server).build())) {
+            assertThatThrownBy(client::recv).isInstanceOf(ProtocolException.class).hasMessageContaining("XLogData");
+        }
+    }
+
+    @Test
+    void feedbackAcknowledgesOnlyWhatTheApplicationAcknowledged() throws Exception {
+        CountDownLatch sessionReady = new CountDownLatch(1);
+        FakePgServer.Session[] session = new FakePgServer.Session[1];
+        try (FakePgServer server = new FakePgServer(s -> {
+            session[0] = s;
+            s.readStartup();
+            s.acceptLogin("16.4");
+            s.acceptUntilStreaming();
+            sessionReady.countDown();
+            s.xlogData(0x100, 0x100, begin(0x180, 7));
+            s.xlogData(0x110, 0x110, insert());
+            s.xlogData(0x190, 0x190, commit(0x180, 0x190));
+            s.collectFeedback();
+        })) {
+            ReplicationClient client = ReplicationClient.connect(config(server).ackIdleKeepalive(false)
+                    .startLsn(Lsn.of(0x50)).build());
+            assertThat(sessionReady.await(10, TimeUnit.SECONDS)).isTrue();
+            FakePgServer.Session s = session[0];
+            assertThat(client.recv()).isInstanceOf(ReplicationEvent.Begin.class);
+            assertThat(client.recv()).isInstanceOf(ReplicationEvent.XLogData.class);
+            ReplicationEvent.Commit commit = (ReplicationEvent.Commit) client.recv();
+            assertThat(commit.endLsn()).isEqualTo(Lsn.of(0x190));
+
+            StandbyStatusUpdate before = nextUpdate(s);
+            assertThat(before.flush()).as("nothing acknowledged yet, not even startLsn").isEqualTo(Lsn.INVALID);
+            assertThat(before.apply()).isEqualTo(Lsn.INVALID);
+
+            client.updateAppliedLsn(commit.endLsn());
+            client.updateAppliedLsn(Lsn.of(0x120)); // older: ignored
+            StandbyStatusUpdate after;
+            do {
+                after = nextUpdate(s);
+            } while (!after.flush().isValid());
+            assertThat(after.flush()).as("flush = the acknowledged commit end").isEqualTo(Lsn.of(0x190));
+            assertThat(after.apply()).isEqualTo(Lsn.of(0x190));
+            assertThat(after.write()).as("write = highest received").isEqualTo(Lsn.of(0x190));
+
+            s.statusUpdates.clear();
+            s.keepalive(0x200, true);
+            StandbyStatusUpdate reply = nextUpdate(s);
+            assertThat(reply.write()).as("a keepalive asking for a reply is answered with its position")
+                    .isEqualTo(Lsn.of(0x200));
+            assertThat(reply.flush()).as("idle advancement is off").isEqualTo(Lsn.of(0x190));
+
+            client.updateAppliedLsn(Lsn.of(0x1A0));
+            assertThat(client.shutdown(Duration.ofSeconds(10))).as("graceful shutdown completes").isTrue();
+            assertThat(s.controlMessages.poll(10, TimeUnit.SECONDS)).as("CopyDone sent").isEqualTo('c');
+            StandbyStatusUpdate last = null;
+            for (StandbyStatusUpdate u : s.statusUpdates) {
+                last = u;
+            }
+            assertThat(last).isNotNull();
+            assertThat(last.flush()).as("the final update before CopyDone carries the latest ack")
+                    .isEqualTo(Lsn.of(0x1A0));
+        }
+    }
+
+    @Test
+    void idleKeepaliveIsAcknowledgedOnlyWhenEverythingReceivedWasAcknowledged() throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        FakePgServer.Session[] session = new FakePgServer.Session[1];
+        try (FakePgServer server = new FakePgServer(s -> {
+            session[0] = s;
+            s.readStartup();
+            s.acceptLogin("16.4");
+            s.acceptUntilStreaming();
+            s.xlogData(0x100, 0x100, begin(0x180, 7));
+            s.xlogData(0x190, 0x190, commit(0x180, 0x190));
+            s.keepalive(0x300, false); // commit not yet acknowledged: must not advance
+            go.countDown();
+            s.collectFeedback();
+        }); ReplicationClient client = ReplicationClient.connect(config(server).build())) {
+            assertThat(go.await(10, TimeUnit.SECONDS)).isTrue();
+            client.recv();
+            ReplicationEvent.Commit commit = (ReplicationEvent.Commit) client.recv();
+            assertThat(client.recv()).isInstanceOf(ReplicationEvent.KeepAlive.class);
+            FakePgServer.Session s = session[0];
+            s.statusUpdates.clear();
+            for (int i = 0; i < 3; i++) {
+                assertThat(nextUpdate(s).flush()).as("unacknowledged commit pins the position")
+                        .isEqualTo(Lsn.INVALID);
+            }
+            client.updateAppliedLsn(commit.endLsn());
+            s.keepalive(0x400, false);
+            assertThat(client.recv()).isInstanceOf(ReplicationEvent.KeepAlive.class);
+            StandbyStatusUpdate u;
+            do {
+                u = nextUpdate(s);
+            } while (!u.flush().equals(Lsn.of(0x400)) && u.flush().compareTo(Lsn.of(0x400)) < 0);
+            assertThat(u.flush()).as("idle keepalive acknowledged once all was acknowledged").isEqualTo(Lsn.of(0x400));
+
+            s.xlogData(0x500, 0x500, begin(0x580, 8));
+            assertThat(client.recv()).isInstanceOf(ReplicationEvent.Begin.class);
+            s.keepalive(0x600, false);
+            assertThat(client.recv()).isInstanceOf(ReplicationEvent.KeepAlive.class);
+            s.statusUpdates.clear();
+            for (int i = 0; i < 3; i++) {
+                assertThat(nextUpdate(s).flush()).as("an open transaction blocks idle advancement")
+                        .isEqualTo(Lsn.of(0x400));
+            }
+        }
+    }
+
+    @Test
+    void silenceBeyondTheReceiveTimeoutIsADeadConnection() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (FakePgServer server = new FakePgServer(s -> {
+            s.readStartup();
+            s.acceptLogin("16.4");
+            s.acceptUntilStreaming();
+            release.await(); // never answers probes, never closes: a half-open connection
+        }); ReplicationClient client = ReplicationClient.connect(config(server)
+                .receiveTimeout(Duration.ofMillis(400)).build())) {
+            assertThatThrownBy(client::recv).isInstanceOf(ConnectionException.class)
+                    .hasMessageContaining("presumed dead").hasMessageContaining("receiveTimeout");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void stopAtLsnNeverDeliversABeginPastTheBoundAndEndsCleanly() throws Exception {
+        FakePgServer.Session[] session = new FakePgServer.Session[1];
+        try (FakePgServer server = new FakePgServer(s -> {
+            session[0] = s;
+            s.readStartup();
+            s.acceptLogin("16.4");
+            s.acceptUntilStreaming();
+            s.xlogData(0x100, 0x100, begin(0x180, 7));
+            s.xlogData(0x190, 0x190, commit(0x180, 0x190));
+            s.xlogData(0x200, 0x200, begin(0x280, 8));
+            s.xlogData(0x210, 0x210, insert());
+            s.collectFeedback();
+        }); ReplicationClient client = ReplicationClient.connect(config(server).stopAtLsn(Lsn.of(0x200)).build())) {
+            assertThat(client.recv()).isInstanceOf(ReplicationEvent.Begin.class);
+            assertThat(client.recv()).isInstanceOf(ReplicationEvent.Commit.class);
+            ReplicationEvent stopped = client.recv();
+            assertThat(stopped).as("the Begin of the transaction past the bound is not delivered")
+                    .isEqualTo(new ReplicationEvent.StoppedAt(Lsn.of(0x280)));
+            assertThat(client.recv()).as("the stream ends after StoppedAt").isNull();
+            assertThat(client.isEnded()).isTrue();
+            assertThat(session[0].controlMessages.poll(10, TimeUnit.SECONDS)).as("CopyDone").isEqualTo('c');
+        }
+    }
+
+    @Test
+    void serverShutdownDuringStreamingIsATransientServerError() throws Exception {
+        try (FakePgServer server = new FakePgServer(s -> {
+            s.readStartup();
+            s.acceptLogin("16.4");
+            s.acceptUntilStreaming();
+            s.send('E', "SFATAL\0VFATAL\0C57P01\0Mterminating connection due to administrator command\0\0"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            s.close();
+        }); ReplicationClient client = ReplicationClient.connect(config(server).build())) {
+            assertThatThrownBy(client::recv).isInstanceOf(ServerErrorException.class)
+                    .hasMessageContaining("57P01")
+                    .satisfies(e -> assertThat(((ServerErrorException) e).isTransient()).isTrue());
+        }
+    }
+}
