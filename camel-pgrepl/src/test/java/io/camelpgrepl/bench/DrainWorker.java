@@ -1,0 +1,109 @@
+package io.camelpgrepl.bench;
+
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+
+import io.camelpgrepl.client.Lsn;
+import io.camelpgrepl.client.ReplicationClient;
+import io.camelpgrepl.client.ReplicationConfig;
+import io.camelpgrepl.client.ReplicationEvent;
+import io.camelpgrepl.client.SslMode;
+
+/**
+ * One drain, in its own JVM so that its CPU time and peak RSS can be measured from outside: reads slot
+ * {@code slot} until a Commit whose end LSN reaches {@code target}, acknowledging at every commit, and prints
+ * {@code events bytes} on stdout.
+ *
+ * <p>Usage: {@code DrainWorker ours|pgjdbc host port database user slot publication targetLsn}
+ */
+public final class DrainWorker {
+
+    private DrainWorker() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String kind = args[0];
+        String host = args[1];
+        int port = Integer.parseInt(args[2]);
+        String database = args[3];
+        String user = args[4];
+        String slot = args[5];
+        String publication = args[6];
+        Lsn target = Lsn.parse(args[7]);
+        long[] result = "ours".equals(kind)
+                ? drainOurs(host, port, database, user, slot, publication, target)
+                : drainPgjdbc(host, port, database, user, slot, publication, target);
+        System.out.println(result[0] + " " + result[1]);
+    }
+
+    static long[] drainOurs(String host, int port, String database, String user, String slot, String publication,
+                            Lsn target) throws InterruptedException {
+        ReplicationConfig cfg = ReplicationConfig.builder().host(host).port(port).database(database).user(user)
+                .slot(slot).publication(publication).sslMode(SslMode.DISABLE).build();
+        long events = 0;
+        long bytes = 0;
+        try (ReplicationClient client = ReplicationClient.connect(cfg)) {
+            while (true) {
+                ReplicationEvent e = client.recv();
+                if (e == null) {
+                    break;
+                }
+                if (e instanceof ReplicationEvent.WalMessage w) {
+                    events++;
+                    bytes += w.data().remaining();
+                    if (e instanceof ReplicationEvent.Commit c) {
+                        client.updateAppliedLsn(c.endLsn());
+                        if (c.endLsn().compareTo(target) >= 0) {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        return new long[] {events, bytes};
+    }
+
+    static long[] drainPgjdbc(String host, int port, String database, String user, String slot, String publication,
+                              Lsn target) throws Exception {
+        Properties props = new Properties();
+        PGProperty.USER.set(props, user);
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
+        PGProperty.REPLICATION.set(props, "database");
+        PGProperty.PREFER_QUERY_MODE.set(props, "simple");
+        PGProperty.SSL_MODE.set(props, "disable");
+        long events = 0;
+        long bytes = 0;
+        try (Connection conn = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + database,
+                props)) {
+            PGReplicationStream stream = conn.unwrap(PGConnection.class).getReplicationAPI().replicationStream()
+                    .logical().withSlotName(slot).withSlotOption("proto_version", 1)
+                    .withSlotOption("publication_names", publication)
+                    .withStatusInterval(10, TimeUnit.SECONDS).start();
+            while (true) {
+                ByteBuffer b = stream.read();
+                events++;
+                int offset = b.arrayOffset() + b.position();
+                bytes += b.remaining();
+                if (b.array()[offset] == 'C') {
+                    long endLsn = ByteBuffer.wrap(b.array(), offset + 10, 8).getLong();
+                    LogSequenceNumber lsn = LogSequenceNumber.valueOf(endLsn);
+                    stream.setAppliedLSN(lsn);
+                    stream.setFlushedLSN(lsn);
+                    if (Long.compareUnsigned(endLsn, target.asLong()) >= 0) {
+                        break;
+                    }
+                }
+            }
+            stream.close();
+        }
+        return new long[] {events, bytes};
+    }
+}
