@@ -26,6 +26,7 @@ import io.camelpgrepl.client.wire.Frame;
 import io.camelpgrepl.client.wire.FrontendMessages;
 import io.camelpgrepl.client.wire.PgTime;
 import io.camelpgrepl.client.wire.StandbyStatusUpdate;
+import io.camelpgrepl.client.wire.XLogDataFrame;
 
 /**
  * A logical replication stream from one slot, over one connection.
@@ -377,21 +378,12 @@ public final class ReplicationClient implements AutoCloseable {
         ByteBuffer b = ByteBuffer.wrap(body);
         byte kind = b.get();
         if (kind == 'w') {
-            if (body.length < 25) {
-                throw new ProtocolException("XLogData of " + body.length + " bytes is shorter than its 25-byte header");
-            }
-            long walStart = b.getLong();
-            long walEnd = b.getLong();
-            Instant sent = PgTime.toInstant(b.getLong());
-            advanceReceived(walEnd);
+            XLogDataFrame x = XLogDataFrame.parse(body);
+            advanceReceived(x.walEnd());
             if (discarding) {
                 return;
             }
-            if (body.length == 25) {
-                throw new ProtocolException("XLogData at " + Lsn.of(walStart) + " carries no pgoutput message");
-            }
-            ByteBuffer data = ByteBuffer.wrap(body, 25, body.length - 25).slice().asReadOnlyBuffer();
-            onWalMessage(Lsn.of(walStart), Lsn.of(walEnd), sent, data);
+            onWalMessage(Lsn.of(x.walStart()), Lsn.of(x.walEnd()), PgTime.toInstant(x.sendTime()), x.data());
         } else if (kind == 'k') {
             if (body.length < 18) {
                 throw new ProtocolException("Keepalive of " + body.length + " bytes is shorter than 18");
