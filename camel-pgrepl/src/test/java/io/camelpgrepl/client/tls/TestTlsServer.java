@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -34,6 +33,12 @@ final class TestTlsServer implements AutoCloseable {
      * @param alpn whether the server negotiates ALPN "postgresql"
      */
     TestTlsServer(TestCertificates.Issued serverCert, X509Certificate clientCa, boolean alpn) throws Exception {
+        this(serverCert, clientCa, alpn, null);
+    }
+
+    /** @param onlyProtocol when not null, the one TLS version the server accepts */
+    TestTlsServer(TestCertificates.Issued serverCert, X509Certificate clientCa, boolean alpn, String onlyProtocol)
+            throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry("server", serverCert.keys().getPrivate(), new char[0],
@@ -55,6 +60,9 @@ final class TestTlsServer implements AutoCloseable {
         params.setNeedClientAuth(clientCa != null);
         if (alpn) {
             params.setApplicationProtocols(new String[] {"postgresql"});
+        }
+        if (onlyProtocol != null) {
+            params.setProtocols(new String[] {onlyProtocol});
         }
         server.setSSLParameters(params);
         Thread t = new Thread(this::acceptOne, "test-tls-server");
@@ -97,10 +105,5 @@ final class TestTlsServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
-    }
-
-    @SuppressWarnings("unused")
-    private static List<String> none() {
-        return List.of();
     }
 }

@@ -4,12 +4,15 @@ import static io.camelpgrepl.client.tls.TestCertificates.dns;
 import static io.camelpgrepl.client.tls.TestCertificates.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.KeyStore;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -188,13 +191,43 @@ class TlsUpgraderTest {
     }
 
     @Test
-    void missingClientCertificateFailsWithAHint() throws Exception {
+    void serverRequiringAClientCertificateRejectsAClientWithoutOne() throws Exception {
         TestCertificates.Issued clientCa = TestCertificates.selfSignedCa("Client CA");
         try (TestTlsServer server = new TestTlsServer(localhostCert, clientCa.certificate(), true)) {
             ReplicationConfig cfg = config(SslMode.REQUIRE).build();
 
-            assertThatThrownBy(() -> upgrade(cfg, "localhost", server).getInputStream().read())
-                    .isInstanceOfAny(TlsException.class, java.io.IOException.class);
+            // TLS 1.2 fails in the handshake (TlsException with a hint); TLS 1.3 on the first read.
+            Throwable client = catchThrowable(() -> {
+                try (SSLSocket ssl = upgrade(cfg, "localhost", server)) {
+                    ssl.getInputStream().read();
+                }
+            });
+
+            assertThat(client).as("client sees the rejection").isInstanceOfAny(TlsException.class, IOException.class);
+            assertThatThrownBy(server::seen).as("server refused the handshake")
+                    .hasCauseInstanceOf(SSLHandshakeException.class);
+        }
+    }
+
+    @Test
+    void tls12HandshakeFailureHintsAtClientCertificate() throws Exception {
+        TestCertificates.Issued clientCa = TestCertificates.selfSignedCa("Client CA");
+        try (TestTlsServer server = new TestTlsServer(localhostCert, clientCa.certificate(), true, "TLSv1.2")) {
+            ReplicationConfig cfg = config(SslMode.REQUIRE).build();
+
+            assertThatThrownBy(() -> upgrade(cfg, "localhost", server))
+                    .isInstanceOf(TlsException.class)
+                    .hasMessageContaining("TLS handshake with localhost:" + server.port() + " failed")
+                    .hasMessageContaining("set sslCert and sslKey");
+        }
+    }
+
+    @Test
+    void onlyTls12AndTls13AreEnabled() throws Exception {
+        try (TestTlsServer server = new TestTlsServer(localhostCert, null, true)) {
+            try (SSLSocket ssl = upgrade(config(SslMode.REQUIRE).build(), "localhost", server)) {
+                assertThat(ssl.getEnabledProtocols()).containsExactlyInAnyOrder("TLSv1.3", "TLSv1.2");
+            }
         }
     }
 
