@@ -29,6 +29,15 @@ class ScramSessionTest {
     }
 
     @Test
+    void passwordIsSaslPreparedSoASoftHyphenIsIgnored() {
+        // SASLprep (RFC 4013) maps U+00AD SOFT HYPHEN to nothing: the RFC vector must still come out.
+        ScramSession scram = new ScramSession("user", "pen\u00ADcil".toCharArray(), CLIENT_NONCE, 'n', null);
+        scram.clientFirstMessage();
+
+        assertThat(scram.clientFinalMessage(SERVER_FIRST)).isEqualTo(RFC_CLIENT_FINAL);
+    }
+
+    @Test
     void userNameCharactersAreEscapedAsSaslNames() {
         ScramSession scram = new ScramSession("a=b,c", "pencil".toCharArray(), CLIENT_NONCE, 'n', null);
 
