@@ -93,10 +93,18 @@ final class ScramSession {
         } catch (IllegalArgumentException e) {
             throw new AuthenticationException("SCRAM: the salt in the server-first-message is not base64", e);
         }
-        byte[] salted = ScramFunctions.saltedPassword(HASH, StringPreparation.POSTGRESQL_PREPARATION, password,
-                salt, iterations);
-        Arrays.fill(password, '\0');
-        password = null;
+        byte[] salted;
+        try {
+            salted = ScramFunctions.saltedPassword(HASH, StringPreparation.POSTGRESQL_PREPARATION, password, salt,
+                    iterations);
+        } catch (RuntimeException e) {
+            // e.g. an empty salt; the cause is the JDK's or the library's message, which never holds the password
+            throw new AuthenticationException("SCRAM: cannot derive the key from the server's salt and iteration"
+                    + " count: " + e.getClass().getSimpleName(), e);
+        } finally {
+            Arrays.fill(password, '\0');
+            password = null;
+        }
 
         byte[] cbindInput = new byte[gs2Header.length() + channelBindingData.length];
         byte[] header = gs2Header.getBytes(StandardCharsets.US_ASCII);

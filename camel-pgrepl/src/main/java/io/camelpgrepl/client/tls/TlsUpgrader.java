@@ -60,6 +60,14 @@ public final class TlsUpgrader {
     private TlsUpgrader() {
     }
 
+    /**
+     * Performs the TLS handshake on {@code connected} (after the server's 'S', or at once for direct TLS) and checks
+     * the server per {@code cfg.sslMode()}. The handshake is bounded by the socket's SO_TIMEOUT, which the caller
+     * sets. On failure the socket is closed.
+     *
+     * @param host the host the client was asked to connect to (used for SNI and verify-full unless
+     *        {@code sslServerName} is set)
+     */
     public static SSLSocket upgrade(Socket connected, ReplicationConfig cfg, String host, int port)
             throws TlsException {
         String serverName = cfg.sslServerName() != null ? cfg.sslServerName() : host;

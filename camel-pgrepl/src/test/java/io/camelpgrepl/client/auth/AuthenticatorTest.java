@@ -224,6 +224,14 @@ class AuthenticatorTest {
     }
 
     @Test
+    void emptySaltIsAnAuthenticationFailureNotACrash() {
+        Authenticator auth = authenticator(config(PASSWORD).build(), null);
+        auth.onAuthenticationRequest(sasl("SCRAM-SHA-256"));
+
+        assertRefused(() -> auth.onAuthenticationRequest(saslContinue("r=" + NONCE + "xyz,s=,i=4096")), "SCRAM");
+    }
+
+    @Test
     void serverFinalErrorCarriesTheServersReason() {
         Authenticator auth = authenticator(config(PASSWORD).build(), null);
         auth.onAuthenticationRequest(sasl("SCRAM-SHA-256"));
