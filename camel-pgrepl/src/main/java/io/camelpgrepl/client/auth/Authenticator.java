@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -197,7 +198,12 @@ public final class Authenticator {
                 flag = 'n';
                 break;
         }
-        scram = new ScramSession("", password.toCharArray(), nonceSupplier.get(), flag, cbData);
+        char[] chars = password.toCharArray();
+        try {
+            scram = new ScramSession("", chars, nonceSupplier.get(), flag, cbData);
+        } finally {
+            Arrays.fill(chars, '\0');
+        }
         channelBound = flag == 'p';
         byte[] name = mechanism.getBytes(StandardCharsets.US_ASCII);
         byte[] first = scram.clientFirstMessage().getBytes(StandardCharsets.UTF_8);

@@ -75,17 +75,22 @@ public final class TlsUpgrader {
         boolean verifyChain = mode.verifiesChain() || (mode == SslMode.REQUIRE && cfg.sslRootCert() != null);
         RecordingTrustManager recorder = null;
         SSLContext context;
-        if (cfg.sslContext() != null) {
-            context = cfg.sslContext();
-        } else {
-            TrustManager trust;
-            if (verifyChain) {
-                recorder = new RecordingTrustManager(chainVerifier(cfg.sslRootCert()));
-                trust = recorder;
+        try {
+            if (cfg.sslContext() != null) {
+                context = cfg.sslContext();
             } else {
-                trust = new TrustEverything();
+                TrustManager trust;
+                if (verifyChain) {
+                    recorder = new RecordingTrustManager(chainVerifier(cfg.sslRootCert()));
+                    trust = recorder;
+                } else {
+                    trust = new TrustEverything();
+                }
+                context = context(keyManagers(cfg), trust);
             }
-            context = context(keyManagers(cfg), trust);
+        } catch (RuntimeException e) {
+            closeQuietly(connected);
+            throw e;
         }
 
         SSLSocket ssl;
@@ -221,7 +226,7 @@ public final class TlsUpgrader {
                 KeyStore roots = KeyStore.getInstance("PKCS12");
                 roots.load(null, null);
                 int i = 0;
-                for (X509Certificate c : PemKeys.readCertificates(rootCert)) {
+                for (X509Certificate c : certificates("sslRootCert", rootCert)) {
                     roots.setCertificateEntry("root-" + i++, c);
                 }
                 tmf.init(roots);
@@ -241,7 +246,7 @@ public final class TlsUpgrader {
         if (cfg.sslCert() == null || cfg.sslKey() == null) {
             return null;
         }
-        List<X509Certificate> chain = PemKeys.readCertificates(cfg.sslCert());
+        List<X509Certificate> chain = certificates("sslCert", cfg.sslCert());
         PrivateKey key = PemKeys.readPrivateKey(cfg.sslKey(), cfg.sslKeyPassword());
         requireMatchingKey(chain.get(0), key, cfg);
         char[] storePassword = new char[0];
@@ -255,6 +260,15 @@ public final class TlsUpgrader {
         } catch (GeneralSecurityException | IOException e) {
             throw new TlsException("cannot use sslCert " + cfg.sslCert() + " with sslKey " + cfg.sslKey() + ": "
                     + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** PemKeys does not know which option a file came from; the person fixing it needs to. */
+    private static List<X509Certificate> certificates(String option, Path file) {
+        try {
+            return PemKeys.readCertificates(file);
+        } catch (TlsException e) {
+            throw new TlsException(option + "=" + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -290,6 +290,20 @@ class TlsUpgraderTest {
     }
 
     @Test
+    void missingRootCertificateFileNamesTheOption() throws Exception {
+        Path missing = dir.resolve("missing-ca.pem");
+        try (TestTlsServer server = new TestTlsServer(localhostCert, null, true)) {
+            ReplicationConfig cfg = config(SslMode.VERIFY_CA).sslRootCert(missing).build();
+            Socket plain = new Socket("127.0.0.1", server.port());
+
+            assertThatThrownBy(() -> TlsUpgrader.upgrade(plain, cfg, "localhost", server.port()))
+                    .isInstanceOf(TlsException.class)
+                    .hasMessageStartingWith("sslRootCert=" + missing + ": cannot read");
+            assertThat(plain.isClosed()).as("the connected socket is closed on failure").isTrue();
+        }
+    }
+
+    @Test
     void wildcardMatchesExactlyOneLeftMostLabel() {
         assertThat(TlsUpgrader.dnsMatches("*.example.com", "db.example.com")).isTrue();
         assertThat(TlsUpgrader.dnsMatches("*.example.com", "a.b.example.com")).isFalse();
