@@ -45,9 +45,14 @@ final class LocalPostgres implements PostgresBackend {
         }
         this.dataDir = instanceDir.resolve("data");
         this.logFile = dataDir.resolve("postgres.log");
-        InitdbTemplate.copyTo(template, dataDir);
-        writeConfiguration();
-        user.takeOwnership(instanceDir);
+        try {
+            InitdbTemplate.copyTo(template, dataDir);
+            writeConfiguration();
+            user.takeOwnership(instanceDir);
+        } catch (RuntimeException e) {
+            PostgresBinaries.deleteTree(instanceDir);
+            throw e;
+        }
     }
 
     @Override
