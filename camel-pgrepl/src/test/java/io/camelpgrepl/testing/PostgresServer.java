@@ -66,6 +66,7 @@ public final class PostgresServer implements AutoCloseable {
         try {
             backend.start();
             server.createTestRoles();
+            server.serverVersionNum(); // cached, so majorVersion() also answers while the server is stopped
             return server;
         } catch (RuntimeException e) {
             server.close();
