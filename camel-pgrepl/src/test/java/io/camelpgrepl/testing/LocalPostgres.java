@@ -35,6 +35,7 @@ final class LocalPostgres implements PostgresBackend {
     LocalPostgres(PostgresServer.Options options, PostgresBinaries binaries) {
         this.options = options;
         this.binaries = binaries;
+        StaleServerSweeper.sweepOnce(binaries);
         Path template = InitdbTemplate.forBinaries(binaries);
         try {
             // Short path under /tmp: the unix socket path must stay below ~100 characters.
@@ -46,6 +47,7 @@ final class LocalPostgres implements PostgresBackend {
         this.dataDir = instanceDir.resolve("data");
         this.logFile = dataDir.resolve("postgres.log");
         try {
+            StaleServerSweeper.claim(instanceDir);
             InitdbTemplate.copyTo(template, dataDir);
             writeConfiguration();
             user.takeOwnership(instanceDir);

@@ -144,7 +144,7 @@ public final class PostgresBinaries {
                             Matcher m = ZONKY_JAR.matcher(p.getFileName().toString());
                             return m.matches() && Integer.parseInt(m.group(2)) == major;
                         })
-                        .max(Comparator.comparing(p -> p.getFileName().toString()));
+                        .max(Comparator.comparing(p -> versionKey(p.getFileName().toString())));
                 if (jar.isPresent()) {
                     return jar;
                 }
@@ -153,6 +153,17 @@ public final class PostgresBinaries {
             }
         }
         return Optional.empty();
+    }
+
+    /** 14.9.0 before 14.17.0: zero-padded version parts compare as text. */
+    private static String versionKey(String jarName) {
+        Matcher m = ZONKY_JAR.matcher(jarName);
+        m.matches();
+        StringBuilder key = new StringBuilder();
+        for (String part : m.group(1).split("\\.")) {
+            key.append(String.format("%06d", Integer.parseInt(part)));
+        }
+        return key.toString();
     }
 
     /** Extracts into a temp dir then renames it into place, so concurrent JVMs never see half a tree. */
