@@ -114,7 +114,7 @@ final class TlsMaterialGenerator {
                     writeBytes(dir.resolve("client.pk8"), clientRsa.getPrivate().getEncoded()),
                     pkcs12(dir.resolve("client.p12"), clientRsa.getPrivate(), clientCert, ca),
                     write(dir.resolve("client-ec.crt"), pem(ecClientCert)),
-                    write(dir.resolve("client-ec.sec1.key"), pem(clientEc.getPrivate())),
+                    write(dir.resolve("client-ec.sec1.key"), sec1Pem(clientEc)),
                     write(dir.resolve("client-ec.pkcs8.key"), pkcs8Pem(clientEc.getPrivate(), null)),
                     write(dir.resolve("client-ec.encrypted.key"), pkcs8Pem(clientEc.getPrivate(), encryptor())));
         } catch (IOException e) {
@@ -189,6 +189,24 @@ final class TlsMaterialGenerator {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
             writer.writeObject(object);
+        }
+        return out.toString();
+    }
+
+    /**
+     * SEC1 ({@code BEGIN EC PRIVATE KEY}) as OpenSSL writes it, with the curve OID and the public key:
+     * the JDK's PKCS#8 encoding leaves both out of the inner structure, so it cannot be reused as is.
+     */
+    private static String sec1Pem(KeyPair ec) throws IOException {
+        java.security.interfaces.ECPrivateKey key = (java.security.interfaces.ECPrivateKey) ec.getPrivate();
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo publicKey =
+                org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(ec.getPublic().getEncoded());
+        org.bouncycastle.asn1.sec.ECPrivateKey sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(
+                key.getParams().getOrder().bitLength(), key.getS(), publicKey.getPublicKeyData(),
+                org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1);
+        StringWriter out = new StringWriter();
+        try (org.bouncycastle.util.io.pem.PemWriter writer = new org.bouncycastle.util.io.pem.PemWriter(out)) {
+            writer.writeObject(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded()));
         }
         return out.toString();
     }
