@@ -51,7 +51,7 @@ public final class TupleData {
                     int len = r.i32("column length");
                     if (len < 0 || len > r.remaining()) {
                         throw r.error("column " + (i + 1) + " length " + len + " exceeds the " + r.remaining()
-                                + " bytes left");
+                                + " bytes left", r.pos() - 4);
                     }
                     offsets[i] = r.pos();
                     lengths[i] = len;
