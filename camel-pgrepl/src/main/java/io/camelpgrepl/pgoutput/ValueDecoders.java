@@ -203,9 +203,13 @@ final class ValueDecoders {
         }
         String s = utf8(buf, off, len);
         // Java also accepts hex floats and a trailing 'd'/'f'; PostgreSQL never prints them
+        char last = s.charAt(s.length() - 1);
+        if (last == 'd' || last == 'D' || last == 'f' || last == 'F') {
+            throw invalid(type, buf, off, len);
+        }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == 'x' || c == 'X' || c == 'd' || c == 'D' || c == 'f' || c == 'F' || c <= ' ') {
+            if (c == 'x' || c == 'X' || c == 'p' || c == 'P' || c <= ' ') {
                 throw invalid(type, buf, off, len);
             }
         }
