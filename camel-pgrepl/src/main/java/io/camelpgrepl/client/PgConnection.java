@@ -312,6 +312,23 @@ final class PgConnection implements Closeable {
         }
     }
 
+    /** True when a whole frame is already buffered, so the next read will not block. */
+    boolean hasBufferedFrame() {
+        return reader.hasCompleteFrame();
+    }
+
+    /** True when the next frame can be read without waiting for the network (buffered here or in the socket). */
+    boolean canReadWithoutBlocking() {
+        if (reader.hasCompleteFrame()) {
+            return true;
+        }
+        try {
+            return in.available() > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     long bytesRead() {
         return reader.bytesRead();
     }

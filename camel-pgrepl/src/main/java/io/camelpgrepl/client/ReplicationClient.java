@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +26,7 @@ import io.camelpgrepl.client.wire.Frame;
 import io.camelpgrepl.client.wire.FrontendMessages;
 import io.camelpgrepl.client.wire.PgTime;
 import io.camelpgrepl.client.wire.StandbyStatusUpdate;
+import io.camelpgrepl.client.wire.XLogDataFrame;
 
 /**
  * A logical replication stream from one slot, over one connection.
@@ -49,7 +50,9 @@ public final class ReplicationClient implements AutoCloseable {
     private final ReplicationConfig config;
     private final PgConnection conn;
     private final ServerInfo serverInfo;
-    private final ArrayBlockingQueue<Object> queue;
+    private final EventBuffer queue;
+    private final List<Object> batch = new ArrayList<>();
+    private static final int MAX_BATCH = 512;
     private final Thread reader;
     private final Thread feedback;
     private final long statusIntervalNanos;
@@ -90,7 +93,7 @@ public final class ReplicationClient implements AutoCloseable {
         this.config = config;
         this.conn = conn;
         this.serverInfo = serverInfo;
-        this.queue = new ArrayBlockingQueue<>(config.bufferEvents());
+        this.queue = new EventBuffer(config.bufferEvents());
         long interval = config.statusInterval().toNanos();
         if (walSenderTimeoutMillis > 0) {
             // Keep the walsender's timeout from firing even when we cannot read its keepalive requests.
@@ -174,7 +177,7 @@ public final class ReplicationClient implements AutoCloseable {
         if (endSeen) {
             return endOfStream();
         }
-        return unwrap(queue.take());
+        return unwrap(queue.take(-1));
     }
 
     /** As {@link #recv()}, but waits at most {@code timeout}; null on timeout or end ({@link #isEnded()} tells). */
@@ -182,7 +185,7 @@ public final class ReplicationClient implements AutoCloseable {
         if (endSeen) {
             return endOfStream();
         }
-        Object o = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        Object o = queue.take(Math.max(0, timeout.toNanos()));
         return o == null ? null : unwrap(o);
     }
 
@@ -264,7 +267,7 @@ public final class ReplicationClient implements AutoCloseable {
                 if (left <= 0) {
                     break;
                 }
-                Object o = queue.poll(left, TimeUnit.NANOSECONDS);
+                Object o = queue.take(left);
                 if (o == END) {
                     endSeen = true;
                 }
@@ -316,6 +319,9 @@ public final class ReplicationClient implements AutoCloseable {
     private void readLoop() {
         try {
             while (true) {
+                if (!batch.isEmpty() && (batch.size() >= MAX_BATCH || !conn.canReadWithoutBlocking())) {
+                    flushBatch();
+                }
                 awaitNotPaused();
                 Frame f = conn.readFrame();
                 lastReceivedNanos = System.nanoTime();
@@ -372,21 +378,12 @@ public final class ReplicationClient implements AutoCloseable {
         ByteBuffer b = ByteBuffer.wrap(body);
         byte kind = b.get();
         if (kind == 'w') {
-            if (body.length < 25) {
-                throw new ProtocolException("XLogData of " + body.length + " bytes is shorter than its 25-byte header");
-            }
-            long walStart = b.getLong();
-            long walEnd = b.getLong();
-            Instant sent = PgTime.toInstant(b.getLong());
-            advanceReceived(walEnd);
+            XLogDataFrame x = XLogDataFrame.parse(body);
+            advanceReceived(x.walEnd());
             if (discarding) {
                 return;
             }
-            if (body.length == 25) {
-                throw new ProtocolException("XLogData at " + Lsn.of(walStart) + " carries no pgoutput message");
-            }
-            ByteBuffer data = ByteBuffer.wrap(body, 25, body.length - 25).slice().asReadOnlyBuffer();
-            onWalMessage(Lsn.of(walStart), Lsn.of(walEnd), sent, data);
+            onWalMessage(Lsn.of(x.walStart()), Lsn.of(x.walEnd()), PgTime.toInstant(x.sendTime()), x.data());
         } else if (kind == 'k') {
             if (body.length < 18) {
                 throw new ProtocolException("Keepalive of " + body.length + " bytes is shorter than 18");
@@ -547,18 +544,23 @@ public final class ReplicationClient implements AutoCloseable {
         lastReceived = Instant.now();
     }
 
-    private void deliver(ReplicationEvent event) throws InterruptedException {
-        if (!queue.offer(event)) {
-            stalls++;
-            readerWaiting = true;
-            try {
-                queue.put(event);
-            } finally {
-                readerWaiting = false;
-                lastReceivedNanos = System.nanoTime();
-            }
-        }
+    private void deliver(ReplicationEvent event) {
+        batch.add(event);
         events++;
+    }
+
+    /** Hands the parsed events to the consumer; while it is behind, the socket is not read (backpressure). */
+    private void flushBatch() throws InterruptedException {
+        readerWaiting = true;
+        try {
+            if (queue.putAll(batch)) {
+                stalls++;
+            }
+        } finally {
+            readerWaiting = false;
+            lastReceivedNanos = System.nanoTime();
+            batch.clear();
+        }
     }
 
     /** Bounded replay reached its end: tell the consumer, end the copy, and drop what the server still sends. */
@@ -566,6 +568,7 @@ public final class ReplicationClient implements AutoCloseable {
         LOG.info("Slot '{}' reached stopAtLsn {} (at {}); ending the stream", config.slot(), config.stopAtLsn(), reached);
         discarding = true;
         deliver(new StoppedAt(reached));
+        flushBatch();
         stopRequested = true;
         endCopy();
     }
@@ -607,15 +610,19 @@ public final class ReplicationClient implements AutoCloseable {
 
     private void enqueueEnd() {
         if (aborted) {
+            batch.clear();
             queue.clear();
         }
+        batch.add(END);
         while (true) {
             try {
-                queue.put(END);
+                flushBatch();
                 return;
             } catch (InterruptedException e) {
                 if (aborted) {
                     queue.clear();
+                    batch.clear();
+                    batch.add(END);
                 }
             }
         }
@@ -734,6 +741,11 @@ public final class ReplicationClient implements AutoCloseable {
     // ---------------------------------------------------------------- helpers
 
     private ReplicationEvent unwrap(Object o) {
+        if (aborted) {
+            queue.clearLocal();
+            endSeen = true;
+            return null;
+        }
         if (o == END) {
             endSeen = true;
             return endOfStream();

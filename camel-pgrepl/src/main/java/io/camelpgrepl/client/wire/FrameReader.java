@@ -76,6 +76,17 @@ public final class FrameReader {
         }
     }
 
+    /** True when a whole frame is buffered: {@link #next()} will return it without reading the stream. */
+    public boolean hasCompleteFrame() {
+        int available = end - start;
+        if (available < HEADER) {
+            return false;
+        }
+        int len = ((buf[start + 1] & 0xFF) << 24) | ((buf[start + 2] & 0xFF) << 16)
+                | ((buf[start + 3] & 0xFF) << 8) | (buf[start + 4] & 0xFF);
+        return len >= 4 && available >= len + 1L;
+    }
+
     /** Total bytes read from the stream so far. */
     public long bytesRead() {
         return bytesRead;
