@@ -59,6 +59,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "failoverSlot": getOrCreateConfiguration(target).setFailoverSlot(property(camelContext, boolean.class, value)); return true;
         case "failurepolicy":
         case "failurePolicy": getOrCreateConfiguration(target).setFailurePolicy(property(camelContext, java.lang.String.class, value)); return true;
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "host": getOrCreateConfiguration(target).setHost(property(camelContext, java.lang.String.class, value)); return true;
         case "includetransactionevents":
         case "includeTransactionEvents": getOrCreateConfiguration(target).setIncludeTransactionEvents(property(camelContext, boolean.class, value)); return true;
@@ -153,6 +155,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "failoverSlot": return boolean.class;
         case "failurepolicy":
         case "failurePolicy": return java.lang.String.class;
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": return boolean.class;
         case "host": return java.lang.String.class;
         case "includetransactionevents":
         case "includeTransactionEvents": return boolean.class;
@@ -248,6 +252,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "failoverSlot": return getOrCreateConfiguration(target).isFailoverSlot();
         case "failurepolicy":
         case "failurePolicy": return getOrCreateConfiguration(target).getFailurePolicy();
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "host": return getOrCreateConfiguration(target).getHost();
         case "includetransactionevents":
         case "includeTransactionEvents": return getOrCreateConfiguration(target).isIncludeTransactionEvents();

@@ -17,6 +17,10 @@ public class PgReplComponent extends DefaultComponent {
     @Metadata(description = "Component configuration shared by every endpoint (each endpoint copies it).")
     private PgReplConfiguration configuration = new PgReplConfiguration();
 
+    @Metadata(label = "health", defaultValue = "true",
+              description = "Used for enabling or disabling all consumer based health checks from this component")
+    private boolean healthCheckConsumerEnabled = true;
+
     public PgReplComponent() {
     }
 
@@ -34,6 +38,15 @@ public class PgReplComponent extends DefaultComponent {
 
     public PgReplConfiguration getConfiguration() {
         return configuration;
+    }
+
+    public boolean isHealthCheckConsumerEnabled() {
+        return healthCheckConsumerEnabled;
+    }
+
+    /** Used for enabling or disabling all consumer based health checks from this component. */
+    public void setHealthCheckConsumerEnabled(boolean healthCheckConsumerEnabled) {
+        this.healthCheckConsumerEnabled = healthCheckConsumerEnabled;
     }
 
     /** Component configuration shared by every endpoint (each endpoint copies it). */

@@ -24,8 +24,6 @@ import org.apache.camel.Processor;
 import org.apache.camel.StartupListener;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
-import org.apache.camel.health.HealthCheckHelper;
-import org.apache.camel.health.WritableHealthCheckRepository;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
@@ -62,8 +60,6 @@ public class PgReplConsumer extends DefaultConsumer {
     private volatile String lastError;
     private volatile Instant lastErrorTime;
     private volatile ServerInfo serverInfo;
-    private volatile PgReplConsumerHealthCheck healthCheck;
-    private WritableHealthCheckRepository healthCheckRepository;
 
     /** One connection's state: the client, its tracker and its flow-control permits. */
     private static final class Session {
@@ -102,12 +98,10 @@ public class PgReplConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        healthCheckRepository = HealthCheckHelper.getHealthCheckRepository(getEndpoint().getCamelContext(),
-                "components", WritableHealthCheckRepository.class);
-        if (healthCheckRepository != null) {
-            healthCheck = new PgReplConsumerHealthCheck(this, getRouteId());
-            healthCheckRepository.addHealthCheck(healthCheck);
-        }
+        // The consumers health-check repository picks this up from every route's consumer.
+        PgReplConsumerHealthCheck check = new PgReplConsumerHealthCheck(this, getRouteId());
+        check.setEnabled(getEndpoint().getComponent().isHealthCheckConsumerEnabled());
+        setHealthCheck(check);
         running = true;
         state = State.CONNECTING;
         CamelContext context = getEndpoint().getCamelContext();
@@ -160,10 +154,6 @@ public class PgReplConsumer extends DefaultConsumer {
                 getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(executor);
                 executor = null;
             }
-        }
-        if (healthCheckRepository != null && healthCheck != null) {
-            healthCheckRepository.removeHealthCheck(healthCheck);
-            healthCheck = null;
         }
         if (state != State.FAILED) {
             state = State.STOPPED;
