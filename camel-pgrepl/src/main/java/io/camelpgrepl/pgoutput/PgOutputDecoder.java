@@ -1,0 +1,253 @@
+package io.camelpgrepl.pgoutput;
+
+import io.camelpgrepl.client.StreamingMode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes pgoutput message bytes into {@link PgOutputMessage}s.
+ *
+ * <p>Stateful, one per replication stream, not thread-safe: it tracks whether it is inside a streamed block
+ * (between Stream Start and Stream Stop), where Relation, Type, Insert, Update, Delete, Truncate and Message
+ * carry a leading xid. It must be told the protocol version and streaming mode, because a v4 Stream Abort
+ * carries its abort LSN and time only with {@code streaming=parallel}.
+ */
+public final class PgOutputDecoder {
+
+    private final int protocolVersion;
+    private final boolean abortCarriesLsn;
+    private boolean inStream;
+
+    public PgOutputDecoder(int protocolVersion, StreamingMode streaming) {
+        if (protocolVersion < 1 || protocolVersion > 4) {
+            throw new IllegalArgumentException("pgoutput protocol version " + protocolVersion
+                    + " is not supported; use 1 to 4");
+        }
+        this.protocolVersion = protocolVersion;
+        this.abortCarriesLsn = protocolVersion >= 4 && streaming == StreamingMode.PARALLEL;
+    }
+
+    public int protocolVersion() {
+        return protocolVersion;
+    }
+
+    /** True between a Stream Start and its Stream Stop. */
+    public boolean inStreamBlock() {
+        return inStream;
+    }
+
+    /**
+     * Decodes one message: {@code data} from its position to its limit (e.g.
+     * {@link io.camelpgrepl.client.ReplicationEvent.WalMessage#data()}). The buffer's position is not moved.
+     *
+     * @throws PgOutputException when the bytes are not a valid pgoutput message
+     */
+    public PgOutputMessage decode(ByteBuffer data) {
+        ByteBuffer buf = data.order() == ByteOrder.BIG_ENDIAN ? data : data.duplicate().order(ByteOrder.BIG_ENDIAN);
+        if (!buf.hasRemaining()) {
+            throw new PgOutputException("pgoutput: empty message (no type byte) at offset " + buf.position());
+        }
+        char type = (char) (buf.get(buf.position()) & 0xFF);
+        switch (type) {
+            case 'B':
+                return begin(new PgOutputReader(buf, type, "Begin"));
+            case 'C':
+                return commit(new PgOutputReader(buf, type, "Commit"));
+            case 'O':
+                return origin(new PgOutputReader(buf, type, "Origin"));
+            case 'R':
+                return relation(new PgOutputReader(buf, type, "Relation"));
+            case 'Y':
+                return type(new PgOutputReader(buf, type, "Type"));
+            case 'I':
+                return insert(new PgOutputReader(buf, type, "Insert"));
+            case 'U':
+                return update(new PgOutputReader(buf, type, "Update"));
+            case 'D':
+                return delete(new PgOutputReader(buf, type, "Delete"));
+            case 'T':
+                return truncate(new PgOutputReader(buf, type, "Truncate"));
+            case 'M':
+                return message(new PgOutputReader(buf, type, "Message"));
+            case 'S':
+                return streamStart(new PgOutputReader(buf, type, "Stream Start"));
+            case 'E':
+                inStream = false;
+                return new PgOutputMessage.StreamStop();
+            case 'c':
+                return streamCommit(new PgOutputReader(buf, type, "Stream Commit"));
+            case 'A':
+                return streamAbort(new PgOutputReader(buf, type, "Stream Abort"));
+            case 'b':
+                return beginPrepare(new PgOutputReader(buf, type, "Begin Prepare"));
+            case 'P':
+                return prepare(new PgOutputReader(buf, type, "Prepare"));
+            case 'K':
+                return commitPrepared(new PgOutputReader(buf, type, "Commit Prepared"));
+            case 'r':
+                return rollbackPrepared(new PgOutputReader(buf, type, "Rollback Prepared"));
+            case 'p':
+                return streamPrepare(new PgOutputReader(buf, type, "Stream Prepare"));
+            default:
+                throw new PgOutputException("pgoutput: unknown message type 0x" + Integer.toHexString(type)
+                        + (type >= 0x20 && type < 0x7f ? " ('" + type + "')" : "") + " at offset "
+                        + buf.position());
+        }
+    }
+
+    private int streamXid(PgOutputReader r) {
+        return inStream ? r.i32("xid") : 0;
+    }
+
+    private static PgOutputMessage begin(PgOutputReader r) {
+        return new PgOutputMessage.Begin(r.lsn("final lsn"), r.time("commit time"), r.i32("xid"));
+    }
+
+    private static PgOutputMessage commit(PgOutputReader r) {
+        return new PgOutputMessage.Commit(r.u8("flags") & 0xFF, r.lsn("commit lsn"), r.lsn("end lsn"),
+                r.time("commit time"));
+    }
+
+    private static PgOutputMessage origin(PgOutputReader r) {
+        return new PgOutputMessage.Origin(r.lsn("commit lsn"), r.cstring("origin name"));
+    }
+
+    private PgOutputMessage relation(PgOutputReader r) {
+        int xid = streamXid(r);
+        int relId = r.i32("relation id");
+        String ns = r.cstring("namespace");
+        String name = r.cstring("relation name");
+        char ident = (char) (r.u8("replica identity") & 0xFF);
+        int n = r.i16("column count") & 0xFFFF;
+        // each column takes at least 10 bytes: bound the list by the bytes left before allocating
+        r.needLength(n * 10L, n + " columns");
+        List<PgOutputMessage.Column> cols = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int flags = r.u8("column flags") & 0xFF;
+            String cname = r.cstring("column name");
+            int oid = r.i32("column type oid");
+            int typmod = r.i32("column type modifier");
+            cols.add(new PgOutputMessage.Column(flags, cname, oid, typmod));
+        }
+        return new PgOutputMessage.Relation(xid, relId, ns.isEmpty() ? "pg_catalog" : ns, name, ident, cols);
+    }
+
+    private PgOutputMessage type(PgOutputReader r) {
+        int xid = streamXid(r);
+        int oid = r.i32("type oid");
+        String ns = r.cstring("namespace");
+        return new PgOutputMessage.Type(xid, oid, ns.isEmpty() ? "pg_catalog" : ns, r.cstring("type name"));
+    }
+
+    private PgOutputMessage insert(PgOutputReader r) {
+        int xid = streamXid(r);
+        int relId = r.i32("relation id");
+        byte n = r.u8("tuple marker");
+        if (n != 'N') {
+            throw r.error("expected new tuple marker 'N' but got 0x" + Integer.toHexString(n & 0xFF), r.pos() - 1);
+        }
+        return new PgOutputMessage.Insert(xid, relId, TupleData.read(r));
+    }
+
+    private PgOutputMessage update(PgOutputReader r) {
+        int xid = streamXid(r);
+        int relId = r.i32("relation id");
+        byte marker = r.u8("tuple marker");
+        char oldKind = 0;
+        TupleData old = null;
+        if (marker == 'K' || marker == 'O') {
+            oldKind = (char) marker;
+            old = TupleData.read(r);
+            marker = r.u8("new tuple marker");
+        }
+        if (marker != 'N') {
+            throw r.error("expected tuple marker 'K', 'O' or 'N' but got 0x" + Integer.toHexString(marker & 0xFF),
+                    r.pos() - 1);
+        }
+        return new PgOutputMessage.Update(xid, relId, oldKind, old, TupleData.read(r));
+    }
+
+    private PgOutputMessage delete(PgOutputReader r) {
+        int xid = streamXid(r);
+        int relId = r.i32("relation id");
+        byte marker = r.u8("tuple marker");
+        if (marker != 'K' && marker != 'O') {
+            throw r.error("expected old tuple marker 'K' or 'O' but got 0x" + Integer.toHexString(marker & 0xFF),
+                    r.pos() - 1);
+        }
+        return new PgOutputMessage.Delete(xid, relId, (char) marker, TupleData.read(r));
+    }
+
+    private PgOutputMessage truncate(PgOutputReader r) {
+        int xid = streamXid(r);
+        int n = r.i32("relation count");
+        int flags = r.u8("flags") & 0xFF;
+        r.needLength(n * 4L, n + " relation ids");
+        List<Integer> ids = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ids.add(r.i32("relation id"));
+        }
+        return new PgOutputMessage.Truncate(xid, flags, ids);
+    }
+
+    private PgOutputMessage message(PgOutputReader r) {
+        int xid = streamXid(r);
+        int flags = r.u8("flags") & 0xFF;
+        var lsn = r.lsn("message lsn");
+        String prefix = r.cstring("prefix");
+        int len = r.i32("content length");
+        return new PgOutputMessage.Message(xid, flags, lsn, prefix, r.bytes(len, "content"));
+    }
+
+    private PgOutputMessage streamStart(PgOutputReader r) {
+        if (protocolVersion < 2) {
+            throw r.error("Stream Start needs protocol version 2 or later, the stream uses " + protocolVersion);
+        }
+        int xid = r.i32("xid");
+        boolean first = r.u8("first segment flag") == 1;
+        inStream = true;
+        return new PgOutputMessage.StreamStart(xid, first);
+    }
+
+    private static PgOutputMessage streamCommit(PgOutputReader r) {
+        return new PgOutputMessage.StreamCommit(r.i32("xid"), r.u8("flags") & 0xFF, r.lsn("commit lsn"),
+                r.lsn("end lsn"), r.time("commit time"));
+    }
+
+    private PgOutputMessage streamAbort(PgOutputReader r) {
+        int xid = r.i32("xid");
+        int subxid = r.i32("subtransaction xid");
+        if (abortCarriesLsn) {
+            return new PgOutputMessage.StreamAbort(xid, subxid, r.lsn("abort lsn"), r.time("abort time"));
+        }
+        return new PgOutputMessage.StreamAbort(xid, subxid, io.camelpgrepl.client.Lsn.INVALID, null);
+    }
+
+    private static PgOutputMessage beginPrepare(PgOutputReader r) {
+        return new PgOutputMessage.BeginPrepare(r.lsn("prepare lsn"), r.lsn("end lsn"), r.time("prepare time"),
+                r.i32("xid"), r.cstring("gid"));
+    }
+
+    private static PgOutputMessage prepare(PgOutputReader r) {
+        return new PgOutputMessage.Prepare(r.u8("flags") & 0xFF, r.lsn("prepare lsn"), r.lsn("end lsn"),
+                r.time("prepare time"), r.i32("xid"), r.cstring("gid"));
+    }
+
+    private static PgOutputMessage commitPrepared(PgOutputReader r) {
+        return new PgOutputMessage.CommitPrepared(r.u8("flags") & 0xFF, r.lsn("commit lsn"), r.lsn("end lsn"),
+                r.time("commit time"), r.i32("xid"), r.cstring("gid"));
+    }
+
+    private static PgOutputMessage rollbackPrepared(PgOutputReader r) {
+        return new PgOutputMessage.RollbackPrepared(r.u8("flags") & 0xFF, r.lsn("prepare end lsn"),
+                r.lsn("rollback end lsn"), r.time("prepare time"), r.time("rollback time"), r.i32("xid"),
+                r.cstring("gid"));
+    }
+
+    private static PgOutputMessage streamPrepare(PgOutputReader r) {
+        return new PgOutputMessage.StreamPrepare(r.u8("flags") & 0xFF, r.lsn("prepare lsn"), r.lsn("end lsn"),
+                r.time("prepare time"), r.i32("xid"), r.cstring("gid"));
+    }
+}

@@ -1,0 +1,370 @@
+package io.camelpgrepl.pgoutput;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The inverse of {@link PgTypes}: renders a decoded value as PostgreSQL prints it ({@code SELECT col::text})
+ * with the default settings ({@code DateStyle = ISO}, {@code IntervalStyle = postgres},
+ * {@code extra_float_digits = 1}, {@code bytea_output = hex}). Timestamps with a time zone print with the
+ * offset they carry, so they match the server's text when the value came from the server in text mode (or the
+ * session TimeZone is UTC).
+ */
+public final class PgText {
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private PgText() {
+    }
+
+    /**
+     * The PostgreSQL text form of {@code value} as a value of {@code typeOid}; {@code null} for SQL NULL.
+     *
+     * @throws IllegalArgumentException when the value's Java type is not what {@link PgTypes} produces for the
+     *                                  type, or for the unchanged-TOAST marker (which has no text)
+     */
+    public static String toText(Object value, int typeOid) {
+        if (value == null) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        append(sb, value, typeOid);
+        return sb.toString();
+    }
+
+    private static void append(StringBuilder sb, Object value, int typeOid) {
+        int elem = PgTypes.elementType(typeOid);
+        if (elem != 0) {
+            if (!(value instanceof List)) {
+                throw mismatch(value, typeOid);
+            }
+            appendArray(sb, (List<?>) value, elem);
+            return;
+        }
+        switch (typeOid) {
+            case PgTypes.BOOL:
+                sb.append(((Boolean) cast(value, Boolean.class, typeOid)) ? 't' : 'f');
+                return;
+            case PgTypes.INT2:
+            case PgTypes.INT4:
+            case PgTypes.INT8:
+            case PgTypes.OID:
+                sb.append(((Number) cast(value, Number.class, typeOid)).longValue());
+                return;
+            case PgTypes.FLOAT4:
+                appendFloat(sb, ((Number) cast(value, Number.class, typeOid)).floatValue());
+                return;
+            case PgTypes.FLOAT8:
+                appendDouble(sb, ((Number) cast(value, Number.class, typeOid)).doubleValue());
+                return;
+            case PgTypes.NUMERIC:
+                if (value instanceof BigDecimal) {
+                    sb.append(((BigDecimal) value).toPlainString());
+                } else {
+                    double d = ((Number) cast(value, Number.class, typeOid)).doubleValue();
+                    sb.append(Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
+                }
+                return;
+            case PgTypes.BYTEA:
+                appendHex(sb, (byte[]) cast(value, byte[].class, typeOid));
+                return;
+            case PgTypes.UUID:
+                sb.append(cast(value, UUID.class, typeOid));
+                return;
+            case PgTypes.DATE:
+                appendDate(sb, (LocalDate) cast(value, LocalDate.class, typeOid), true);
+                return;
+            case PgTypes.TIME:
+                appendTime(sb, (LocalTime) cast(value, LocalTime.class, typeOid));
+                return;
+            case PgTypes.TIMETZ: {
+                OffsetTime t = (OffsetTime) cast(value, OffsetTime.class, typeOid);
+                appendTime(sb, t.toLocalTime());
+                appendOffset(sb, t.getOffset());
+                return;
+            }
+            case PgTypes.TIMESTAMP: {
+                LocalDateTime t = (LocalDateTime) cast(value, LocalDateTime.class, typeOid);
+                if (t.equals(LocalDateTime.MAX)) {
+                    sb.append("infinity");
+                } else if (t.equals(LocalDateTime.MIN)) {
+                    sb.append("-infinity");
+                } else {
+                    appendDate(sb, t.toLocalDate(), false);
+                    sb.append(' ');
+                    appendTime(sb, t.toLocalTime());
+                    appendBc(sb, t.getYear());
+                }
+                return;
+            }
+            case PgTypes.TIMESTAMPTZ: {
+                OffsetDateTime t = (OffsetDateTime) cast(value, OffsetDateTime.class, typeOid);
+                if (t.equals(OffsetDateTime.MAX)) {
+                    sb.append("infinity");
+                } else if (t.equals(OffsetDateTime.MIN)) {
+                    sb.append("-infinity");
+                } else {
+                    appendDate(sb, t.toLocalDate(), false);
+                    sb.append(' ');
+                    appendTime(sb, t.toLocalTime());
+                    appendOffset(sb, t.getOffset());
+                    appendBc(sb, t.getYear());
+                }
+                return;
+            }
+            case PgTypes.INTERVAL:
+                sb.append(cast(value, PgInterval.class, typeOid));
+                return;
+            default:
+                if (value instanceof String) {
+                    sb.append((String) value);
+                    return;
+                }
+                throw mismatch(value, typeOid);
+        }
+    }
+
+    private static Object cast(Object value, Class<?> type, int typeOid) {
+        if (!type.isInstance(value)) {
+            throw mismatch(value, typeOid);
+        }
+        return value;
+    }
+
+    private static IllegalArgumentException mismatch(Object value, int typeOid) {
+        return new IllegalArgumentException("cannot render a " + value.getClass().getName()
+                + " as PostgreSQL type OID " + typeOid);
+    }
+
+    private static void appendArray(StringBuilder sb, List<?> list, int elemOid) {
+        sb.append('{');
+        for (int i = 0; i < list.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Object e = list.get(i);
+            if (e == null) {
+                sb.append("NULL");
+            } else if (e instanceof List) {
+                appendArray(sb, (List<?>) e, elemOid);
+            } else {
+                String s = toText(e, elemOid);
+                if (needsQuotes(s)) {
+                    sb.append('"');
+                    for (int j = 0; j < s.length(); j++) {
+                        char c = s.charAt(j);
+                        if (c == '"' || c == '\\') {
+                            sb.append('\\');
+                        }
+                        sb.append(c);
+                    }
+                    sb.append('"');
+                } else {
+                    sb.append(s);
+                }
+            }
+        }
+        sb.append('}');
+    }
+
+    private static boolean needsQuotes(String s) {
+        if (s.isEmpty() || s.equalsIgnoreCase("NULL")) {
+            return true;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            // array_out quotes on these and on the whitespace that array_in would trim (array_isspace)
+            if (c == '"' || c == '\\' || c == '{' || c == '}' || c == ',' || c == ' ' || c == '\t' || c == '\n'
+                    || c == '\r' || c == '\u000b' || c == '\f') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static void appendHex(StringBuilder sb, byte[] b) {
+        sb.append("\\x");
+        for (byte x : b) {
+            sb.append(HEX[(x >> 4) & 0xF]).append(HEX[x & 0xF]);
+        }
+    }
+
+    private static void appendDate(StringBuilder sb, LocalDate d, boolean withBc) {
+        if (withBc && d.equals(LocalDate.MAX)) {
+            sb.append("infinity");
+            return;
+        }
+        if (withBc && d.equals(LocalDate.MIN)) {
+            sb.append("-infinity");
+            return;
+        }
+        int y = d.getYear();
+        pad(sb, y > 0 ? y : 1 - y, 4);
+        sb.append('-');
+        pad(sb, d.getMonthValue(), 2);
+        sb.append('-');
+        pad(sb, d.getDayOfMonth(), 2);
+        if (withBc) {
+            appendBc(sb, y);
+        }
+    }
+
+    private static void appendBc(StringBuilder sb, int isoYear) {
+        if (isoYear <= 0) {
+            sb.append(" BC");
+        }
+    }
+
+    private static void appendTime(StringBuilder sb, LocalTime t) {
+        if (t.equals(LocalTime.MAX)) {
+            sb.append("24:00:00");
+            return;
+        }
+        pad(sb, t.getHour(), 2);
+        sb.append(':');
+        pad(sb, t.getMinute(), 2);
+        sb.append(':');
+        pad(sb, t.getSecond(), 2);
+        appendFraction(sb, t.getNano() / 1000);
+    }
+
+    /** {@code .ffffff} without trailing zeros; nothing when {@code micros} is 0. */
+    static void appendFraction(StringBuilder sb, long micros) {
+        if (micros == 0) {
+            return;
+        }
+        int digits = 6;
+        while (micros % 10 == 0) {
+            micros /= 10;
+            digits--;
+        }
+        sb.append('.');
+        pad(sb, micros, digits);
+    }
+
+    /** PostgreSQL's offset: {@code +HH}, {@code +HH:MM} or {@code +HH:MM:SS}. */
+    private static void appendOffset(StringBuilder sb, ZoneOffset z) {
+        int total = z.getTotalSeconds();
+        sb.append(total < 0 ? '-' : '+');
+        total = Math.abs(total);
+        pad(sb, total / 3600, 2);
+        int m = (total / 60) % 60;
+        int s = total % 60;
+        if (m != 0 || s != 0) {
+            sb.append(':');
+            pad(sb, m, 2);
+            if (s != 0) {
+                sb.append(':');
+                pad(sb, s, 2);
+            }
+        }
+    }
+
+    private static void pad(StringBuilder sb, long v, int width) {
+        String s = Long.toString(v);
+        for (int i = s.length(); i < width; i++) {
+            sb.append('0');
+        }
+        sb.append(s);
+    }
+
+    /** float8out: shortest round-trip digits, fixed notation for decimal exponents -4..14, else {@code 1e+100}. */
+    static void appendDouble(StringBuilder sb, double d) {
+        if (Double.isNaN(d)) {
+            sb.append("NaN");
+            return;
+        }
+        if (Double.isInfinite(d)) {
+            sb.append(d > 0 ? "Infinity" : "-Infinity");
+            return;
+        }
+        if (d == 0) {
+            sb.append(1 / d < 0 ? "-0" : "0");
+            return;
+        }
+        BigDecimal exact = new BigDecimal(d);
+        BigDecimal shortest = exact;
+        for (int p = 1; p <= 17; p++) {
+            BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
+            if (r.doubleValue() == d) {
+                shortest = r;
+                break;
+            }
+        }
+        appendShortest(sb, shortest, 15);
+    }
+
+    /** float4out: as {@link #appendDouble} with fixed notation for decimal exponents -4..5. */
+    static void appendFloat(StringBuilder sb, float f) {
+        if (Float.isNaN(f)) {
+            sb.append("NaN");
+            return;
+        }
+        if (Float.isInfinite(f)) {
+            sb.append(f > 0 ? "Infinity" : "-Infinity");
+            return;
+        }
+        if (f == 0) {
+            sb.append(1 / f < 0 ? "-0" : "0");
+            return;
+        }
+        BigDecimal exact = new BigDecimal(f);
+        BigDecimal shortest = exact;
+        for (int p = 1; p <= 9; p++) {
+            BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
+            if (r.floatValue() == f) {
+                shortest = r;
+                break;
+            }
+        }
+        appendShortest(sb, shortest, 6);
+    }
+
+    private static void appendShortest(StringBuilder sb, BigDecimal v, int fixedLimit) {
+        v = v.stripTrailingZeros();
+        if (v.signum() < 0) {
+            sb.append('-');
+            v = v.negate();
+        }
+        String digits = v.unscaledValue().toString();
+        int exp = digits.length() - v.scale() - 1; // decimal exponent of the first digit
+        if (exp >= -4 && exp < fixedLimit) {
+            if (exp >= 0) {
+                if (digits.length() <= exp + 1) {
+                    sb.append(digits);
+                    for (int i = digits.length(); i <= exp; i++) {
+                        sb.append('0');
+                    }
+                } else {
+                    sb.append(digits, 0, exp + 1).append('.').append(digits, exp + 1, digits.length());
+                }
+            } else {
+                sb.append("0.");
+                for (int i = -1; i > exp; i--) {
+                    sb.append('0');
+                }
+                sb.append(digits);
+            }
+            return;
+        }
+        sb.append(digits.charAt(0));
+        if (digits.length() > 1) {
+            sb.append('.').append(digits, 1, digits.length());
+        }
+        sb.append('e').append(exp < 0 ? '-' : '+');
+        int a = Math.abs(exp);
+        if (a < 10) {
+            sb.append('0');
+        }
+        sb.append(a);
+    }
+}
