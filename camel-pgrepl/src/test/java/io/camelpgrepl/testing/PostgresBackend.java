@@ -1,0 +1,52 @@
+package io.camelpgrepl.testing;
+
+import java.nio.file.Path;
+
+/** Where a {@link PostgresServer} really runs: a local process, a container, or an external server. */
+interface PostgresBackend {
+
+    /** Starts the server (again, on the same data and port, after {@link #stop()}). */
+    void start();
+
+    /** Stops the server, keeping its data. */
+    void stop();
+
+    /** Stops the server and deletes everything it created. Must be safe to call twice. */
+    void destroy();
+
+    boolean isRunning();
+
+    String host();
+
+    int port();
+
+    /** JDBC URL of {@code database} on this server, without credentials. */
+    default String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + host() + ":" + port() + "/" + database;
+    }
+
+    String superuser();
+
+    /** Null when the superuser logs in by trust. */
+    String superuserPassword();
+
+    /** Whether the {@link TestUsers} roles, pg_hba lines and TLS certificates are in place. */
+    boolean hasFullAuthSetup();
+
+    Path socketDir();
+
+    Path binDir();
+
+    Path dataDir();
+
+    Path logFile();
+
+    /** Human-readable, for error messages: source, version, address. */
+    String describe();
+
+    /** The unsupported-operation error for backends that do not own a process. */
+    static UnsupportedOperationException notSupported(String what, String backend) {
+        return new UnsupportedOperationException(what + " is not possible on " + backend
+                + ": use -Dpgrepl.test.pg.source=embedded for tests that need it");
+    }
+}
