@@ -44,6 +44,14 @@ public final class PgReplConvertersLoader implements TypeConverterLoader, CamelC
     }
 
     private void registerConverters(TypeConverterRegistry registry) {
+        addTypeConverter(registry, byte[].class, io.camelpgrepl.pgoutput.ChangeEvent.LogicalMessage.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.logicalMessageToBytes((io.camelpgrepl.pgoutput.ChangeEvent.LogicalMessage) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
         addTypeConverter(registry, io.camelpgrepl.client.Lsn.class, java.lang.String.class, false,
             (type, exchange, value) -> {
                 Object answer = io.camelpgrepl.camel.PgReplConverters.stringToLsn((java.lang.String) value);
@@ -55,6 +63,22 @@ public final class PgReplConvertersLoader implements TypeConverterLoader, CamelC
         addTypeConverter(registry, java.lang.String.class, io.camelpgrepl.client.Lsn.class, false,
             (type, exchange, value) -> {
                 Object answer = io.camelpgrepl.camel.PgReplConverters.lsnToString((io.camelpgrepl.client.Lsn) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
+        addTypeConverter(registry, java.util.Map.class, io.camelpgrepl.pgoutput.ChangeEvent.TruncateChange.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.truncateToMap((io.camelpgrepl.pgoutput.ChangeEvent.TruncateChange) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
+        addTypeConverter(registry, java.util.Map.class, io.camelpgrepl.pgoutput.RowChange.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.rowChangeToMap((io.camelpgrepl.pgoutput.RowChange) value);
                 if (false && answer == null) {
                     answer = Void.class;
                 }

@@ -17,6 +17,10 @@ import io.camelpgrepl.client.ReplicationException;
 import io.camelpgrepl.client.ServerErrorException;
 import io.camelpgrepl.client.ServerInfo;
 import io.camelpgrepl.camel.PgReplConsumerState.State;
+import io.camelpgrepl.pgoutput.ChangeEvent;
+import io.camelpgrepl.pgoutput.ChangeStream;
+import io.camelpgrepl.pgoutput.RowChange;
+import io.camelpgrepl.pgoutput.TxInfo;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -67,6 +71,7 @@ public class PgReplConsumer extends DefaultConsumer {
         final AckTracker tracker;
         final Semaphore permits;
         final PgOutputPeek peek = new PgOutputPeek();
+        final ChangeStream changes;
         Integer xid;
         Lsn commitLsn;
         Instant commitTime;
@@ -75,6 +80,7 @@ public class PgReplConsumer extends DefaultConsumer {
             this.client = client;
             this.tracker = tracker;
             this.permits = new Semaphore(maxInflight);
+            this.changes = new ChangeStream(client.serverInfo().protoVersion(), client.config().streaming());
         }
     }
 
@@ -376,57 +382,105 @@ public class PgReplConsumer extends DefaultConsumer {
 
     /** Sends one event to the route when it is one; returns false when nothing was dispatched. */
     private boolean dispatch(Session s, ReplicationEvent event) {
-        boolean raw = cfg.isRawOutput();
-        if (event instanceof ReplicationEvent.KeepAlive) {
+        if (!(event instanceof ReplicationEvent.WalMessage wal)) {
             return false;
         }
+        if (!cfg.isRawOutput()) {
+            return dispatchChange(s, wal);
+        }
+        return dispatchRaw(s, event);
+    }
+
+    /** outputFormat=change: decoded row changes (and Begin/Commit with includeTransactionEvents). */
+    private boolean dispatchChange(Session s, ReplicationEvent.WalMessage wal) {
+        ChangeEvent ev = s.changes.accept(wal);
+        boolean txEvents = cfg.isIncludeTransactionEvents();
+        boolean sent = false;
+        if (ev instanceof RowChange rc) {
+            sendChange(s, ev, rc.operation().name(), rc, rc.schema(), rc.table(), rc.xid());
+            sent = true;
+        } else if (ev instanceof ChangeEvent.TruncateChange tc) {
+            String schema = tc.relations().isEmpty() ? null : tc.relations().get(0).schema();
+            String table = tc.relations().isEmpty() ? null : tc.relations().get(0).table();
+            sendChange(s, ev, "TRUNCATE", tc, schema, table, tc.xid());
+            sent = true;
+        } else if (ev instanceof ChangeEvent.LogicalMessage m) {
+            sendChange(s, ev, "MESSAGE", m, null, null, m.xid());
+            sent = true;
+        } else if (txEvents && (ev instanceof ChangeEvent.TransactionBegin || ev instanceof ChangeEvent.PrepareBegin
+                || ev instanceof ChangeEvent.TransactionCommit || ev instanceof ChangeEvent.TransactionPrepared
+                || ev instanceof ChangeEvent.PreparedCommitted || ev instanceof ChangeEvent.PreparedRolledBack
+                || ev instanceof ChangeEvent.StreamAborted)) {
+            sendChange(s, ev, PgOutputPeek.typeName(wal.messageType()), ev, null, null,
+                    ev.tx() != null ? ev.tx().xid() : 0);
+            sent = true;
+        }
+        if (ev.ackLsn().isValid()) {
+            s.tracker.commit(ev.ackLsn());
+        }
+        return sent;
+    }
+
+    private void sendChange(Session s, ChangeEvent ev, String type, Object body, String schema, String table, int xid) {
+        Exchange exchange = createExchange(false);
+        Message in = exchange.getMessage();
+        in.setBody(body);
+        Lsn lsn = ev.ackLsn().isValid() ? ev.ackLsn() : ev.lsn();
+        in.setHeader(PgReplConstants.LSN, lsn);
+        in.setHeader(PgReplConstants.MESSAGE_TYPE, type);
+        in.setHeader(PgReplConstants.SLOT, cfg.getSlot());
+        TxInfo tx = ev.tx();
+        if (tx != null && tx.commitLsn().isValid()) {
+            in.setHeader(PgReplConstants.COMMIT_LSN, tx.commitLsn());
+        }
+        if (tx != null && tx.commitTime() != null) {
+            in.setHeader(PgReplConstants.COMMIT_TIMESTAMP, tx.commitTime());
+        }
+        if (xid != 0) {
+            in.setHeader(PgReplConstants.XID, xid);
+        } else if (tx != null) {
+            in.setHeader(PgReplConstants.XID, tx.xid());
+        }
+        if (body instanceof RowChange || body instanceof ChangeEvent.TruncateChange) {
+            in.setHeader(PgReplConstants.OPERATION, type);
+        }
+        if (schema != null) {
+            in.setHeader(PgReplConstants.SCHEMA, schema);
+            in.setHeader(PgReplConstants.TABLE, table);
+        }
+        process(s, exchange, lsn);
+    }
+
+    /** outputFormat=raw: every pgoutput message as its bytes, one exchange each. */
+    private boolean dispatchRaw(Session s, ReplicationEvent event) {
         if (event instanceof ReplicationEvent.Begin b) {
             s.xid = b.xid();
             s.commitLsn = b.finalLsn();
             s.commitTime = b.commitTime();
-            if (raw || cfg.isIncludeTransactionEvents()) {
-                send(s, b, "BEGIN", raw ? bytes(b.data()) : null, null);
-                return true;
-            }
-            return false;
+            send(s, b, "BEGIN", bytes(b.data()), null);
+            return true;
         }
         if (event instanceof ReplicationEvent.Commit c) {
-            boolean sent = false;
-            if (raw || cfg.isIncludeTransactionEvents()) {
-                send(s, c, "COMMIT", raw ? bytes(c.data()) : null, null);
-                sent = true;
-            }
+            send(s, c, "COMMIT", bytes(c.data()), null);
             s.tracker.commit(c.endLsn());
             s.xid = null;
             s.commitLsn = null;
             s.commitTime = null;
-            return sent;
-        }
-        if (event instanceof ReplicationEvent.Message m) {
-            send(s, m, "MESSAGE", raw ? bytes(m.data()) : m.content(), null);
             return true;
         }
-        if (event instanceof ReplicationEvent.XLogData x) {
-            ByteBuffer data = x.data();
+        if (event instanceof ReplicationEvent.WalMessage w) {
+            ByteBuffer data = w.data();
             if (!data.hasRemaining()) {
                 return false;
             }
             byte type = data.get(0);
             s.peek.observe(data);
+            send(s, w, PgOutputPeek.typeName(type), bytes(data), s.peek.relationOf(data));
             Lsn end = PgOutputPeek.transactionEndLsn(data);
-            boolean sent = false;
-            if (raw) {
-                send(s, x, PgOutputPeek.typeName(type), bytes(data), s.peek.relationOf(data));
-                sent = true;
-            } else if (PgOutputPeek.isRowChange(type)) {
-                // The decoded row change from the pgoutput package replaces these bytes once it is available.
-                send(s, x, PgOutputPeek.typeName(type), bytes(data), s.peek.relationOf(data));
-                sent = true;
-            }
             if (end != null) {
                 s.tracker.commit(end);
             }
-            return sent;
+            return true;
         }
         return false;
     }
@@ -457,6 +511,10 @@ public class PgReplConsumer extends DefaultConsumer {
         if (PgOutputPeek.isRowChange(wal.data().get(0))) {
             in.setHeader(PgReplConstants.OPERATION, type);
         }
+        process(s, exchange, lsn);
+    }
+
+    private void process(Session s, Exchange exchange, Lsn lsn) {
         long seq = s.tracker.register();
         exchange.getExchangeExtension().addOnCompletion(new AckOnCompletion(s.tracker, s.permits, seq, lsn,
                 cfg.getFailurePolicy(), cfg.getSlot()));
