@@ -18,23 +18,21 @@ final class EventBuffer {
     private final Condition notFull = lock.newCondition();
     private ArrayDeque<Object> shared = new ArrayDeque<>();
     private ArrayDeque<Object> local = new ArrayDeque<>();
+    private volatile long stalls;
 
     EventBuffer(int capacity) {
         this.capacity = capacity;
     }
 
-    /**
-     * Adds a batch, waiting while the buffer is full. A batch larger than the capacity waits for an empty buffer.
-     *
-     * @return true when the call had to wait (the consumer is behind)
-     */
-    boolean putAll(List<Object> batch) throws InterruptedException {
-        boolean waited = false;
+    /** Adds a batch, waiting while the buffer is full. A batch larger than the capacity waits for an empty buffer. */
+    void putAll(List<Object> batch) throws InterruptedException {
         lock.lockInterruptibly();
         try {
-            while (!shared.isEmpty() && shared.size() + batch.size() > capacity) {
-                waited = true;
-                notFull.await();
+            if (!shared.isEmpty() && shared.size() + batch.size() > capacity) {
+                stalls++;
+                do {
+                    notFull.await();
+                } while (!shared.isEmpty() && shared.size() + batch.size() > capacity);
             }
             boolean wasEmpty = shared.isEmpty();
             shared.addAll(batch);
@@ -44,7 +42,11 @@ final class EventBuffer {
         } finally {
             lock.unlock();
         }
-        return waited;
+    }
+
+    /** How often the producer found the buffer full (counted when the wait begins). */
+    long stalls() {
+        return stalls;
     }
 
     /** The next element, waiting up to {@code timeoutNanos} (negative = forever); null on timeout. */

@@ -63,7 +63,6 @@ public final class ReplicationClient implements AutoCloseable {
     private volatile long serverWalEnd;
     private volatile long idleAck;
     private volatile long events;
-    private volatile long stalls;
     private volatile long statusSent;
     private volatile long lastReceivedNanos = System.nanoTime();
     private volatile Instant lastReceived;
@@ -233,7 +232,7 @@ public final class ReplicationClient implements AutoCloseable {
 
     public ClientStats stats() {
         return new ClientStats(Lsn.of(received), Lsn.of(flushPosition()), Lsn.of(serverWalEnd), events,
-                conn.bytesRead(), stalls, statusSent, lastReceived);
+                conn.bytesRead(), queue.stalls(), statusSent, lastReceived);
     }
 
     /** The failure that ended the stream, or null. */
@@ -553,9 +552,7 @@ public final class ReplicationClient implements AutoCloseable {
     private void flushBatch() throws InterruptedException {
         readerWaiting = true;
         try {
-            if (queue.putAll(batch)) {
-                stalls++;
-            }
+            queue.putAll(batch);
         } finally {
             readerWaiting = false;
             lastReceivedNanos = System.nanoTime();

@@ -61,7 +61,41 @@ class PostgresServerIT {
         assertThat(server.queryString("slot_test", "SELECT plugin FROM pg_replication_slots WHERE slot_name = ?", "items_slot"))
                 .isEqualTo("pgoutput");
         server.dropSlot("items_slot");
-        assertThat(server.queryLong("postgres", "SELECT count(*) FROM pg_replication_slots")).isZero();
+        assertThat(server.queryLong("postgres", "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'items_slot'"))
+                .as("slot dropped").isZero();
+    }
+
+    @Test
+    void terminateWalSendersDropsTheReplicationConnectionOfASlot() throws SQLException {
+        PostgresServer server = PG.server();
+        server.createDatabase("walsender_test");
+        server.execute("walsender_test", "CREATE TABLE t(id int primary key)");
+        server.createSlotAndPublication("walsender_test", "walsender_slot", "walsender_pub", "t");
+        Properties properties = new Properties();
+        properties.setProperty("user", TestUsers.SCRAM_USER);
+        properties.setProperty("password", TestUsers.SCRAM_USER_PASSWORD);
+        properties.setProperty("replication", "database");
+        properties.setProperty("assumeMinServerVersion", "10");
+        properties.setProperty("preferQueryMode", "simple");
+        try (Connection replication = DriverManager.getConnection(server.jdbcUrl("walsender_test") + "?sslmode=disable", properties)) {
+            replication.unwrap(org.postgresql.PGConnection.class).getReplicationAPI().replicationStream().logical()
+                    .withSlotName("walsender_slot")
+                    .withSlotOption("proto_version", "1")
+                    .withSlotOption("publication_names", "walsender_pub")
+                    .start();
+            org.awaitility.Awaitility.await("walsender active").atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    server.queryLong("postgres", "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND active",
+                            "walsender_slot") == 1);
+
+            int terminated = server.terminateWalSenders("walsender_slot");
+
+            assertThat(terminated).as("walsenders terminated").isEqualTo(1);
+            org.awaitility.Awaitility.await("slot released").atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    server.queryLong("postgres", "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND active",
+                            "walsender_slot") == 0);
+        } finally {
+            server.dropSlot("walsender_slot");
+        }
     }
 
     @ParameterizedTest(name = "{0} authenticates with {1}")

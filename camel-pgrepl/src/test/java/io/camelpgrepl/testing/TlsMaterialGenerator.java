@@ -26,7 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.security.auth.x500.X500Principal;
 
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemWriter;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
@@ -114,7 +118,7 @@ final class TlsMaterialGenerator {
                     writeBytes(dir.resolve("client.pk8"), clientRsa.getPrivate().getEncoded()),
                     pkcs12(dir.resolve("client.p12"), clientRsa.getPrivate(), clientCert, ca),
                     write(dir.resolve("client-ec.crt"), pem(ecClientCert)),
-                    write(dir.resolve("client-ec.sec1.key"), pem(clientEc.getPrivate())),
+                    write(dir.resolve("client-ec.sec1.key"), sec1Pem(clientEc)),
                     write(dir.resolve("client-ec.pkcs8.key"), pkcs8Pem(clientEc.getPrivate(), null)),
                     write(dir.resolve("client-ec.encrypted.key"), pkcs8Pem(clientEc.getPrivate(), encryptor())));
         } catch (IOException e) {
@@ -189,6 +193,24 @@ final class TlsMaterialGenerator {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
             writer.writeObject(object);
+        }
+        return out.toString();
+    }
+
+    /**
+     * SEC1 {@code EC PRIVATE KEY} with the named curve and public key included, as OpenSSL writes it (the JDK's
+     * encoding, which JcaPEMWriter would reuse, leaves the curve out of the inner structure).
+     */
+    private static String sec1Pem(KeyPair ec) throws IOException {
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(ec.getPrivate().getEncoded());
+        java.security.interfaces.ECPrivateKey key = (java.security.interfaces.ECPrivateKey) ec.getPrivate();
+        SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(ec.getPublic().getEncoded());
+        org.bouncycastle.asn1.sec.ECPrivateKey sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(
+                key.getParams().getOrder().bitLength(), key.getS(), spki.getPublicKeyData(),
+                info.getPrivateKeyAlgorithm().getParameters());
+        StringWriter out = new StringWriter();
+        try (PemWriter writer = new PemWriter(out)) {
+            writer.writeObject(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
         }
         return out.toString();
     }

@@ -1,0 +1,200 @@
+package io.camelpgrepl.client.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.camelpgrepl.client.AuthenticationException;
+import io.camelpgrepl.client.ChannelBinding;
+import io.camelpgrepl.client.ReplicationClient;
+import io.camelpgrepl.client.ReplicationConfig;
+import io.camelpgrepl.client.SslMode;
+import io.camelpgrepl.client.SslNegotiation;
+import io.camelpgrepl.client.TlsException;
+import io.camelpgrepl.testing.PostgresExtension;
+import io.camelpgrepl.testing.TestUsers;
+import io.camelpgrepl.testing.TlsMaterial;
+
+/** Every authentication method against the TLS modes that apply to it, on a real server. */
+class ClientSecurityIT {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.create();
+
+    private static StreamFixture fixture;
+
+    @BeforeAll
+    static void slot() {
+        fixture = StreamFixture.create(PG.server(), "postgres");
+    }
+
+    private static TlsMaterial tls() {
+        return PG.server().tls();
+    }
+
+    /** A config for {@code user} on the shared slot, to {@code localhost} (the name on the server certificate). */
+    private static ReplicationConfig.Builder as(String user, String password) {
+        return fixture.config().host("localhost").user(user).password(password);
+    }
+
+    /** Connects, streams one insert, and returns whether it arrived encrypted. */
+    private static boolean streamsOneRow(ReplicationConfig config) throws Exception {
+        try (ReplicationClient client = ReplicationClient.connect(config)) {
+            String id = String.valueOf(System.nanoTime() & 0x7fffffff);
+            fixture.sql("INSERT INTO " + fixture.table + " VALUES (" + id + ", 'secure')");
+            boolean seen = false;
+            while (!seen) {
+                io.camelpgrepl.client.ReplicationEvent e = client.poll(java.time.Duration.ofSeconds(30));
+                assertThat(e).as("the insert arrives").isNotNull();
+                if (e instanceof io.camelpgrepl.client.ReplicationEvent.XLogData x && x.messageType() == 'I') {
+                    seen = ReplicationClientIT.tuple(e).equals(java.util.Arrays.asList(id, "secure"));
+                } else if (e instanceof io.camelpgrepl.client.ReplicationEvent.Commit c) {
+                    client.updateAppliedLsn(c.endLsn());
+                }
+            }
+            String ssl = PG.server().queryString("postgres", "SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_replication r "
+                    + "ON r.pid = s.pid WHERE r.application_name = '" + config.applicationName() + "'");
+            return "t".equals(ssl);
+        }
+    }
+
+    static List<Object[]> passwordUsers() {
+        return List.of(
+                new Object[] {TestUsers.MD5_USER, TestUsers.MD5_USER_PASSWORD},
+                new Object[] {TestUsers.SCRAM_USER, TestUsers.SCRAM_USER_PASSWORD});
+    }
+
+    @ParameterizedTest(name = "{0} over plain TCP")
+    @MethodSource("passwordUsers")
+    void md5AndScramAuthenticateWithoutTls(String user, String password) throws Exception {
+        assertThat(streamsOneRow(as(user, password).sslMode(SslMode.DISABLE).applicationName("plain_" + user).build()))
+                .as("connection is not encrypted").isFalse();
+    }
+
+    @ParameterizedTest(name = "{0} over verify-full TLS")
+    @MethodSource("passwordUsers")
+    void md5AndScramAuthenticateOverVerifiedTls(String user, String password) throws Exception {
+        assertThat(streamsOneRow(as(user, password).sslMode(SslMode.VERIFY_FULL).sslRootCert(tls().caCert())
+                .applicationName("tls_" + user).build())).as("connection is encrypted").isTrue();
+    }
+
+    @Test
+    void trustNeedsNoPassword() throws Exception {
+        assertThat(streamsOneRow(as(TestUsers.TRUST_USER, null).sslMode(SslMode.PREFER).applicationName("trust")
+                .build())).as("prefer picks TLS when the server offers it").isTrue();
+    }
+
+    @Test
+    void cleartextPasswordIsSentOverTlsButNotOverPlainTcpUnlessAllowed() throws Exception {
+        assertThat(streamsOneRow(as(TestUsers.PASSWORD_USER, TestUsers.PASSWORD_USER_PASSWORD)
+                .sslMode(SslMode.REQUIRE).applicationName("cleartext_tls").build())).isTrue();
+        assertThatThrownBy(() -> ReplicationClient.connect(as(TestUsers.PASSWORD_USER, TestUsers.PASSWORD_USER_PASSWORD)
+                .sslMode(SslMode.DISABLE).build()))
+                .isInstanceOf(AuthenticationException.class).hasMessageNotContaining(TestUsers.PASSWORD_USER_PASSWORD);
+        assertThat(streamsOneRow(as(TestUsers.PASSWORD_USER, TestUsers.PASSWORD_USER_PASSWORD)
+                .sslMode(SslMode.DISABLE).allowCleartextPasswordWithoutTls(true).applicationName("cleartext_plain")
+                .build())).isFalse();
+    }
+
+    @Test
+    void scramWithRequiredChannelBindingUsesPlusOverTls() throws Exception {
+        assertThat(streamsOneRow(as(TestUsers.SCRAM_SSL_USER, TestUsers.SCRAM_SSL_USER_PASSWORD)
+                .sslMode(SslMode.VERIFY_FULL).sslRootCert(tls().caCert()).channelBinding(ChannelBinding.REQUIRE)
+                .applicationName("plus").build())).isTrue();
+    }
+
+    @Test
+    void requiredChannelBindingRefusesMethodsThatCannotBind() {
+        assertThatThrownBy(() -> ReplicationClient.connect(as(TestUsers.MD5_USER, TestUsers.MD5_USER_PASSWORD)
+                .sslMode(SslMode.REQUIRE).channelBinding(ChannelBinding.REQUIRE).build()))
+                .isInstanceOf(AuthenticationException.class).hasMessageContaining("channel");
+    }
+
+    @Test
+    void requireAuthRefusesAMethodNotOnTheList() {
+        assertThatThrownBy(() -> ReplicationClient.connect(as(TestUsers.MD5_USER, TestUsers.MD5_USER_PASSWORD)
+                .sslMode(SslMode.DISABLE).requireAuth("scram-sha-256").build()))
+                .isInstanceOf(AuthenticationException.class).hasMessageContaining("md5")
+                .hasMessageNotContaining(TestUsers.MD5_USER_PASSWORD);
+    }
+
+    @Test
+    void wrongPasswordFailsFromConnectWithoutShowingThePassword() {
+        String wrong = "definitely-wrong-password-4711";
+        assertThatThrownBy(() -> ReplicationClient.connect(as(TestUsers.SCRAM_USER, wrong).sslMode(SslMode.DISABLE)
+                .build()))
+                .isInstanceOfSatisfying(AuthenticationException.class, e -> {
+                    assertThat(e.isTransient()).as("never retried in a loop").isFalse();
+                    assertThat(e.getMessage()).contains(TestUsers.SCRAM_USER).contains("28P01")
+                            .doesNotContain(wrong);
+                });
+    }
+
+    static List<Object[]> clientKeys() {
+        TlsMaterial t = TlsMaterial.get();
+        return List.of(
+                new Object[] {"RSA PKCS#8", t.clientCert(), t.clientKeyPkcs8(), null},
+                new Object[] {"RSA PKCS#1", t.clientCert(), t.clientKeyPkcs1(), null},
+                new Object[] {"RSA encrypted PKCS#8", t.clientCert(), t.clientKeyEncryptedPkcs8(),
+                    TlsMaterial.KEY_PASSWORD},
+                new Object[] {"EC SEC1", t.ecClientCert(), t.ecClientKeySec1(), null},
+                new Object[] {"EC encrypted PKCS#8", t.ecClientCert(), t.ecClientKeyEncryptedPkcs8(),
+                    TlsMaterial.KEY_PASSWORD});
+    }
+
+    @ParameterizedTest(name = "cert_user with a {0} key")
+    @MethodSource("clientKeys")
+    void mutualTlsAuthenticatesTheCertUser(String format, Path cert, Path key, String keyPassword) throws Exception {
+        assertThat(streamsOneRow(as(TestUsers.CERT_USER, null).sslMode(SslMode.VERIFY_FULL).sslRootCert(tls().caCert())
+                .sslCert(cert).sslKey(key).sslKeyPassword(keyPassword).applicationName("mtls").build())).isTrue();
+    }
+
+    @Test
+    void certUserWithoutACertificateIsRefused() {
+        assertThatThrownBy(() -> ReplicationClient.connect(as(TestUsers.CERT_USER, null).sslMode(SslMode.VERIFY_FULL)
+                .sslRootCert(tls().caCert()).build()))
+                .isInstanceOfSatisfying(io.camelpgrepl.client.ReplicationException.class,
+                        e -> assertThat(e.isTransient()).isFalse());
+    }
+
+    @Test
+    void verifyCaWithTheWrongCaFails() {
+        assertThatThrownBy(() -> ReplicationClient.connect(as(TestUsers.SCRAM_USER, TestUsers.SCRAM_USER_PASSWORD)
+                .sslMode(SslMode.VERIFY_CA).sslRootCert(tls().wrongCaCert()).build()))
+                .isInstanceOf(TlsException.class).hasMessageContaining("sslRootCert");
+    }
+
+    @Test
+    void verifyFullWithAHostNameNotOnTheCertificateFails() throws Exception {
+        assertThatThrownBy(() -> ReplicationClient.connect(as(TestUsers.SCRAM_USER, TestUsers.SCRAM_USER_PASSWORD)
+                .host("127.0.0.1").sslMode(SslMode.VERIFY_FULL).sslRootCert(tls().caCert()).build()))
+                .isInstanceOf(TlsException.class).hasMessageContaining("127.0.0.1");
+        assertThat(streamsOneRow(as(TestUsers.SCRAM_USER, TestUsers.SCRAM_USER_PASSWORD).host("127.0.0.1")
+                .sslServerName("localhost").sslMode(SslMode.VERIFY_FULL).sslRootCert(tls().caCert())
+                .applicationName("sni").build())).as("sslServerName names the certificate").isTrue();
+        assertThat(streamsOneRow(as(TestUsers.SCRAM_USER, TestUsers.SCRAM_USER_PASSWORD).host("127.0.0.1")
+                .sslMode(SslMode.VERIFY_CA).sslRootCert(tls().caCert()).applicationName("verifyca").build()))
+                .as("verify-ca does not check the name").isTrue();
+    }
+
+    @Test
+    void directTlsNegotiationOnPostgres17AndLater() throws Exception {
+        ReplicationConfig config = as(TestUsers.SCRAM_SSL_USER, TestUsers.SCRAM_SSL_USER_PASSWORD)
+                .sslMode(SslMode.VERIFY_FULL).sslRootCert(tls().caCert()).sslNegotiation(SslNegotiation.DIRECT)
+                .channelBinding(ChannelBinding.REQUIRE).applicationName("direct").build();
+        if (PG.server().majorVersion() >= 17) {
+            assertThat(streamsOneRow(config)).isTrue();
+        } else {
+            assertThatThrownBy(() -> ReplicationClient.connect(config))
+                    .isInstanceOf(io.camelpgrepl.client.ReplicationException.class);
+        }
+    }
+}
