@@ -195,4 +195,28 @@ class PgReplConsumerIT extends CamelTestSupport {
                 .containsExactly("INSERT", PgReplConstants.STOPPED);
         assertThat(mock.getReceivedExchanges().get(1).getMessage().getHeader(PgReplConstants.STOPPED_AT)).isInstanceOf(Lsn.class);
     }
+
+    @Test
+    void aRouteCanStopItselfWithControlbusOnTheStoppedExchange() throws Exception {
+        String base = prepare();
+        PG.server().execute(db, "INSERT INTO items VALUES (1, 'only', 1)");
+        String bound = currentWal();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(base + "&stopAtLsn=" + bound).routeId("replay")
+                        .choice()
+                            .when(header(PgReplConstants.MESSAGE_TYPE).isEqualTo(PgReplConstants.STOPPED))
+                                .to("controlbus:route?routeId=current&action=stop&async=true")
+                            .otherwise()
+                                .to("mock:replay");
+            }
+        });
+        MockEndpoint mock = getMockEndpoint("mock:replay");
+        mock.expectedMessageCount(1);
+
+        mock.assertIsSatisfied(20_000);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                context.getRouteController().getRouteStatus("replay").isStopped()).as("route stopped itself").isTrue());
+    }
 }
