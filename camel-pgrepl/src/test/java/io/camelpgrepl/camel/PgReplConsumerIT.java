@@ -219,4 +219,33 @@ class PgReplConsumerIT extends CamelTestSupport {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
                 context.getRouteController().getRouteStatus("replay").isStopped()).as("route stopped itself").isTrue());
     }
+
+    @Test
+    void transactionEventsAndTruncateAreDeliveredWhenAsked() throws Exception {
+        String uri = prepare() + "&includeTransactionEvents=true";
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId("tx").to("mock:tx");
+            }
+        });
+        MockEndpoint mock = getMockEndpoint("mock:tx");
+        mock.expectedMessageCount(6);
+        PG.server().execute(db, "INSERT INTO items VALUES (1, 'a', 1)", "TRUNCATE items");
+
+        mock.assertIsSatisfied(20_000);
+        List<Exchange> received = mock.getReceivedExchanges();
+        assertThat(received).extracting(e -> e.getMessage().getHeader(PgReplConstants.MESSAGE_TYPE))
+                .containsExactly("BEGIN", "INSERT", "COMMIT", "BEGIN", "TRUNCATE", "COMMIT");
+        Object xid = received.get(0).getMessage().getHeader(PgReplConstants.XID);
+        assertThat(received.get(1).getMessage().getHeader(PgReplConstants.XID)).as("same transaction").isEqualTo(xid);
+        Lsn commitLsn = received.get(1).getMessage().getHeader(PgReplConstants.COMMIT_LSN, Lsn.class);
+        assertThat(received.get(2).getMessage().getHeader(PgReplConstants.COMMIT_LSN)).isEqualTo(commitLsn);
+        assertThat(received.get(2).getMessage().getHeader(PgReplConstants.LSN, Lsn.class))
+                .as("a Commit's LSN header is the end LSN acknowledged for it").isGreaterThan(commitLsn);
+        Map<Object, Object> truncate = received.get(4).getMessage().getBody(Map.class);
+        assertThat(truncate).containsEntry("operation", "TRUNCATE");
+        assertThat(truncate.get("tables").toString()).contains("public.items");
+        assertThat(received.get(4).getMessage().getHeader(PgReplConstants.OPERATION)).isEqualTo("TRUNCATE");
+    }
 }
