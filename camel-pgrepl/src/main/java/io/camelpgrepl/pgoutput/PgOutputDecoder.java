@@ -50,6 +50,7 @@ public final class PgOutputDecoder {
             throw new PgOutputException("pgoutput: empty message (no type byte) at offset " + buf.position());
         }
         char type = (char) (buf.get(buf.position()) & 0xFF);
+        requireVersion(type, buf.position());
         switch (type) {
             case 'B':
                 return begin(new PgOutputReader(buf, type, "Begin"));
@@ -94,6 +95,33 @@ public final class PgOutputDecoder {
                 throw new PgOutputException("pgoutput: unknown message type 0x" + Integer.toHexString(type)
                         + (type >= 0x20 && type < 0x7f ? " ('" + type + "')" : "") + " at offset "
                         + buf.position());
+        }
+    }
+
+    /** Streaming messages exist from protocol v2, two-phase messages from v3: anything else is a confused stream. */
+    private void requireVersion(char type, int offset) {
+        int needed;
+        switch (type) {
+            case 'S':
+            case 'E':
+            case 'c':
+            case 'A':
+                needed = 2;
+                break;
+            case 'b':
+            case 'P':
+            case 'K':
+            case 'r':
+            case 'p':
+                needed = 3;
+                break;
+            default:
+                return;
+        }
+        if (protocolVersion < needed) {
+            throw new PgOutputException("pgoutput: message type '" + type + "' needs protocol version " + needed
+                    + " or later, but the decoder was set up for version " + protocolVersion
+                    + " (set it to the proto_version sent in START_REPLICATION) at offset " + offset);
         }
     }
 
@@ -202,9 +230,6 @@ public final class PgOutputDecoder {
     }
 
     private PgOutputMessage streamStart(PgOutputReader r) {
-        if (protocolVersion < 2) {
-            throw r.error("Stream Start needs protocol version 2 or later, the stream uses " + protocolVersion);
-        }
         int xid = r.i32("xid");
         boolean first = r.u8("first segment flag") == 1;
         inStream = true;

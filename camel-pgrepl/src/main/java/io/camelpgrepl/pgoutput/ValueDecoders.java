@@ -773,7 +773,7 @@ final class ValueDecoders {
                     c.p++;
                 }
                 int numStart = c.p;
-                long n = c.digits(1, 19);
+                long n = c.digits(1, 18);
                 if (c.peek() == ':') {
                     long h = n;
                     c.p++;
@@ -784,15 +784,12 @@ final class ValueDecoders {
                     if (mi > 59 || sec > 59 || nanos % 1000 != 0 || c.p - numStart > 40) {
                         throw c.fail();
                     }
-                    long t;
+                    long rest = ((mi * 60 + sec) * 1_000_000L) + nanos / 1000;
                     try {
-                        t = Math.addExact(Math.multiplyExact(h, 3_600_000_000L),
-                                ((mi * 60 + sec) * 1_000_000L) + nanos / 1000);
-                    } catch (ArithmeticException e) {
-                        throw c.fail();
-                    }
-                    try {
-                        micros = Math.addExact(micros, neg ? -t : t);
+                        // negative values accumulate negatively so that Long.MIN_VALUE microseconds parse
+                        long t = neg ? Math.subtractExact(Math.multiplyExact(-h, 3_600_000_000L), rest)
+                                : Math.addExact(Math.multiplyExact(h, 3_600_000_000L), rest);
+                        micros = Math.addExact(micros, t);
                     } catch (ArithmeticException e) {
                         throw c.fail();
                     }
@@ -813,7 +810,8 @@ final class ValueDecoders {
                 } catch (ArithmeticException e) {
                     throw c.fail();
                 }
-                if (Math.abs(months) > Integer.MAX_VALUE || Math.abs(days) > Integer.MAX_VALUE) {
+                if (months < Integer.MIN_VALUE || months > Integer.MAX_VALUE || days < Integer.MIN_VALUE
+                        || days > Integer.MAX_VALUE) {
                     throw c.fail();
                 }
             }

@@ -289,6 +289,13 @@ class PgOutputDecoderTest {
     }
 
     @Test
+    void twoPhaseMessagesNeedProtocol3() {
+        PgOutputDecoder v2 = new PgOutputDecoder(2, StreamingMode.ON);
+        assertThatThrownBy(() -> v2.decode(PgBytes.msg('P').u8(0).i64(1).i64(2).i64(0).i32(5).cstr("g").buffer()))
+                .as("v2 prepare").isInstanceOf(PgOutputException.class).hasMessageContaining("protocol version 3");
+    }
+
+    @Test
     void decodingDoesNotMoveTheBufferPosition() {
         ByteBuffer b = PgBytes.msg('B').i64(1).i64(0).i32(1).buffer();
         v1.decode(b);

@@ -181,6 +181,21 @@ class PostgresServerIT {
         assertThat(Files.readString(tls.ecClientCert())).startsWith("-----BEGIN CERTIFICATE-----");
     }
 
+    @Test
+    void everyKeyFormatHoldsTheKeyOfItsCertificate() throws Exception {
+        TlsMaterial tls = TlsMaterial.get();
+        byte[] rsa = PemKeys.privateKeyInfo(tls.clientKeyPkcs8());
+        byte[] ec = PemKeys.privateKeyInfo(tls.ecClientKeyPkcs8());
+
+        assertThat(PemKeys.privateKeyInfo(tls.clientKeyPkcs1())).as("PKCS#1").isEqualTo(rsa);
+        assertThat(PemKeys.privateKeyInfo(tls.clientKeyEncryptedPkcs8())).as("encrypted PKCS#8").isEqualTo(rsa);
+        assertThat(Files.readAllBytes(tls.clientKeyPk8Der())).as("PKCS#8 DER").isEqualTo(rsa);
+        assertThat(PemKeys.privateKeyInfo(tls.ecClientKeyEncryptedPkcs8())).as("encrypted EC PKCS#8").isEqualTo(ec);
+        assertThat(PemKeys.sec1PublicKey(tls.ecClientKeySec1())).as("SEC1 carries curve and public key")
+                .isEqualTo(PemKeys.certificatePublicKey(tls.ecClientCert()));
+        assertThat(PemKeys.sec1PrivateKeyInfo(tls.ecClientKeySec1())).as("SEC1 private value").isEqualTo(ec);
+    }
+
     @ParameterizedTest(name = "server certificate signed {0}")
     @EnumSource(value = TlsMaterial.ServerCertSignature.class, names = {"SHA384_WITH_RSA", "SHA256_WITH_ECDSA"})
     void otherServerCertificateSignaturesVerify(TlsMaterial.ServerCertSignature signature) throws SQLException {

@@ -26,11 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.security.auth.x500.X500Principal;
 
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.util.io.pem.PemObject;
-import org.bouncycastle.util.io.pem.PemWriter;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
@@ -198,19 +194,19 @@ final class TlsMaterialGenerator {
     }
 
     /**
-     * SEC1 {@code EC PRIVATE KEY} with the named curve and public key included, as OpenSSL writes it (the JDK's
-     * encoding, which JcaPEMWriter would reuse, leaves the curve out of the inner structure).
+     * SEC1 ({@code BEGIN EC PRIVATE KEY}) as OpenSSL writes it, with the curve OID and the public key:
+     * the JDK's PKCS#8 encoding leaves both out of the inner structure, so it cannot be reused as is.
      */
     private static String sec1Pem(KeyPair ec) throws IOException {
-        PrivateKeyInfo info = PrivateKeyInfo.getInstance(ec.getPrivate().getEncoded());
         java.security.interfaces.ECPrivateKey key = (java.security.interfaces.ECPrivateKey) ec.getPrivate();
-        SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(ec.getPublic().getEncoded());
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo publicKey =
+                org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(ec.getPublic().getEncoded());
         org.bouncycastle.asn1.sec.ECPrivateKey sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(
-                key.getParams().getOrder().bitLength(), key.getS(), spki.getPublicKeyData(),
-                info.getPrivateKeyAlgorithm().getParameters());
+                key.getParams().getOrder().bitLength(), key.getS(), publicKey.getPublicKeyData(),
+                org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1);
         StringWriter out = new StringWriter();
-        try (PemWriter writer = new PemWriter(out)) {
-            writer.writeObject(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+        try (org.bouncycastle.util.io.pem.PemWriter writer = new org.bouncycastle.util.io.pem.PemWriter(out)) {
+            writer.writeObject(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded()));
         }
         return out.toString();
     }
