@@ -72,7 +72,7 @@ final class PgOutputPeek {
                 String table = cstring(b);
                 relations.put(relid, new Relation(schema, table));
             }
-        } catch (BufferUnderflowException | IllegalArgumentException e) {
+        } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
             // Malformed: the decoder reports it; headers simply stay empty.
         }
     }

@@ -240,4 +240,30 @@ class PgReplConsumerResilienceIT extends CamelTestSupport {
         mock.assertIsSatisfied(20_000);
         assertThat(mock.getReceivedExchanges().get(0).getMessage().getBody()).isInstanceOf(Map.class);
     }
+
+    @Test
+    void anExchangeHandledByAnErrorHandlerCountsAsCompleted() throws Exception {
+        String uri = prepare();
+        AtomicInteger attempts = new AtomicInteger();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId("handled")
+                        .onException(IllegalStateException.class).handled(true).to("mock:dead").end()
+                        .process(e -> {
+                            attempts.incrementAndGet();
+                            throw new IllegalStateException("handled by the route");
+                        });
+            }
+        });
+        MockEndpoint dead = getMockEndpoint("mock:dead");
+        dead.expectedMessageCount(1);
+        insert(1, "poison");
+
+        dead.assertIsSatisfied(20_000);
+        Lsn commit = dead.getReceivedExchanges().get(0).getMessage().getHeader(PgReplConstants.COMMIT_LSN, Lsn.class);
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(confirmedFlush()).as("acknowledged").isGreaterThan(commit));
+        assertThat(attempts.get()).as("not redelivered").isEqualTo(1);
+    }
 }
