@@ -59,6 +59,9 @@ class PgReplConsumerWithoutServerTest extends CamelTestSupport {
                 from("pgrepl:unreachable_slot?publication=p&host=127.0.0.1&port=" + CLOSED_PORT
                      + "&user=u&connectTimeout=1s&reconnectDelay=50ms&reconnectMaxDelay=100ms")
                         .routeId("unreachable").to("mock:unreachable");
+                from("pgrepl:limited_slot?publication=p&host=127.0.0.1&port=" + CLOSED_PORT
+                     + "&user=u&reconnectDelay=10ms&reconnectMaxDelay=20ms&reconnectMaxAttempts=2")
+                        .routeId("limited").to("mock:limited");
                 from("pgrepl:broken_slot?publication=p&user=u&sslCert=/nonexistent/cert.pem")
                         .routeId("broken").to("mock:broken");
             }
@@ -79,6 +82,14 @@ class PgReplConsumerWithoutServerTest extends CamelTestSupport {
         assertThat(s.state()).isEqualTo(PgReplConsumerState.State.CONNECTING);
         assertThat(s.lastError()).as("last error kept for the health check").isNotBlank();
         assertThat(s.acknowledgedLsn().isValid()).as("nothing acknowledged").isFalse();
+    }
+
+    @Test
+    void reconnectAttemptsAreBoundedByReconnectMaxAttempts() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(
+                () -> assertThat(consumer("limited").snapshot().state()).isEqualTo(PgReplConsumerState.State.FAILED));
+
+        assertThat(consumer("limited").snapshot().reconnects()).as("attempts after the first failure").isEqualTo(2);
     }
 
     @Test
