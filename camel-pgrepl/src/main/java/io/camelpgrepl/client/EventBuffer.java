@@ -1,96 +1,126 @@
 package io.camelpgrepl.client;
 
-import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The bounded hand-off between the I/O thread and the consumer, in batches: the reader adds everything it parsed
- * from one socket read at once, and the consumer takes everything available at once, so each side pays for a
- * lock and a wake-up per batch rather than per event. Capacity is counted in events.
+ * The bounded hand-off between the I/O thread (the only producer) and the consumer (one thread at a time), in
+ * batches: the reader adds everything it parsed before its next blocking read at once, and the consumer walks a
+ * whole batch before looking again. No lock: a thread parks only when it must wait, and is unparked only when the
+ * other side saw it waiting, so a busy stream costs no system calls for the hand-off. Capacity is counted in
+ * events.
  */
 final class EventBuffer {
 
     private final int capacity;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition notEmpty = lock.newCondition();
-    private final Condition notFull = lock.newCondition();
-    private ArrayDeque<Object> shared = new ArrayDeque<>();
-    private ArrayDeque<Object> local = new ArrayDeque<>();
+    private final ConcurrentLinkedQueue<List<Object>> batches = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private volatile Thread consumer;
+    private volatile boolean consumerWaiting;
+    private volatile Thread producer;
+    private volatile boolean producerWaiting;
     private volatile long stalls;
+
+    // Consumer-side state.
+    private List<Object> current = List.of();
+    private int index;
 
     EventBuffer(int capacity) {
         this.capacity = capacity;
     }
 
-    /** Adds a batch, waiting while the buffer is full. A batch larger than the capacity waits for an empty buffer. */
+    /**
+     * Adds a batch (which the buffer then owns), waiting while the buffer is full. A batch larger than the capacity
+     * waits for an empty buffer.
+     */
     void putAll(List<Object> batch) throws InterruptedException {
-        lock.lockInterruptibly();
-        try {
-            if (!shared.isEmpty() && shared.size() + batch.size() > capacity) {
-                stalls++;
-                do {
-                    notFull.await();
-                } while (!shared.isEmpty() && shared.size() + batch.size() > capacity);
+        if (isFull(batch.size())) {
+            producer = Thread.currentThread();
+            stalls++;
+            while (isFull(batch.size())) {
+                producerWaiting = true;
+                if (isFull(batch.size())) {
+                    LockSupport.park(this);
+                }
+                producerWaiting = false;
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
             }
-            boolean wasEmpty = shared.isEmpty();
-            shared.addAll(batch);
-            if (wasEmpty) {
-                notEmpty.signal();
-            }
-        } finally {
-            lock.unlock();
+        }
+        size.addAndGet(batch.size());
+        batches.add(batch);
+        if (consumerWaiting) {
+            LockSupport.unpark(consumer);
         }
     }
 
-    /** How often the producer found the buffer full (counted when the wait begins). */
-    long stalls() {
-        return stalls;
+    private boolean isFull(int incoming) {
+        int s = size.get();
+        return s > 0 && s + incoming > capacity;
     }
 
     /** The next element, waiting up to {@code timeoutNanos} (negative = forever); null on timeout. */
     Object take(long timeoutNanos) throws InterruptedException {
-        Object o = local.poll();
-        if (o != null) {
-            return o;
+        if (index < current.size()) {
+            return current.get(index++);
         }
-        lock.lockInterruptibly();
-        try {
-            long left = timeoutNanos;
-            while (shared.isEmpty()) {
+        long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+        while (true) {
+            List<Object> next = batches.poll();
+            if (next != null) {
+                size.addAndGet(-next.size());
+                if (producerWaiting) {
+                    LockSupport.unpark(producer);
+                }
+                current = next;
+                index = 1;
+                return next.get(0);
+            }
+            consumer = Thread.currentThread();
+            consumerWaiting = true;
+            try {
+                if (batches.peek() != null) {
+                    continue;
+                }
                 if (timeoutNanos < 0) {
-                    notEmpty.await();
+                    LockSupport.park(this);
                 } else {
+                    long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         return null;
                     }
-                    left = notEmpty.awaitNanos(left);
+                    LockSupport.parkNanos(this, left);
                 }
+            } finally {
+                consumerWaiting = false;
             }
-            ArrayDeque<Object> filled = shared;
-            shared = local;
-            local = filled;
-            notFull.signal();
-        } finally {
-            lock.unlock();
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
         }
-        return local.poll();
     }
 
-    /** Drops everything buffered (abort). */
+    /** Drops everything buffered (abort) and releases a waiting producer. */
     void clear() {
-        lock.lock();
-        try {
-            shared.clear();
-            notFull.signalAll();
-        } finally {
-            lock.unlock();
+        batches.clear();
+        size.set(0);
+        Thread p = producer;
+        if (p != null) {
+            LockSupport.unpark(p);
         }
     }
 
     /** Drops what the consumer side holds (only from the consumer thread). */
     void clearLocal() {
-        local.clear();
+        current = List.of();
+        index = 0;
+    }
+
+    /** How often the producer found the buffer full (counted when the wait begins). */
+    long stalls() {
+        return stalls;
     }
 }

@@ -51,7 +51,7 @@ public final class ReplicationClient implements AutoCloseable {
     private final PgConnection conn;
     private final ServerInfo serverInfo;
     private final EventBuffer queue;
-    private final List<Object> batch = new ArrayList<>();
+    private List<Object> batch = new ArrayList<>();
     private static final int MAX_BATCH = 512;
     private final Thread reader;
     private final Thread feedback;
@@ -553,10 +553,10 @@ public final class ReplicationClient implements AutoCloseable {
         readerWaiting = true;
         try {
             queue.putAll(batch);
+            batch = new ArrayList<>(Math.min(MAX_BATCH, Math.max(16, batch.size() * 2)));
         } finally {
             readerWaiting = false;
             lastReceivedNanos = System.nanoTime();
-            batch.clear();
         }
     }
 
