@@ -132,7 +132,7 @@ class PgReplConsumerWithoutServerTest extends CamelTestSupport {
         Set<ObjectName> names = mbs.queryNames(new ObjectName("org.apache.camel:type=consumers,*"), null);
         ObjectName pg = names.stream().filter(n -> n.toString().contains("PgReplConsumer")).findFirst().orElseThrow();
 
-        assertThat(mbs.getAttribute(pg, "Slot")).isIn("unreachable_slot", "broken_slot");
+        assertThat(mbs.getAttribute(pg, "Slot")).isIn("unreachable_slot", "limited_slot", "broken_slot");
         assertThat(mbs.getAttribute(pg, "AcknowledgedLsn")).isEqualTo("0/0");
         assertThat(mbs.getAttribute(pg, "LagBytes")).isEqualTo(0L);
         assertThat(mbs.getAttribute(pg, "Inflight")).isEqualTo(0);
