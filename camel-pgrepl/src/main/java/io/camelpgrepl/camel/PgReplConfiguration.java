@@ -1,0 +1,731 @@
+package io.camelpgrepl.camel;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import javax.net.ssl.SSLContext;
+
+import io.camelpgrepl.client.ChannelBinding;
+import io.camelpgrepl.client.Lsn;
+import io.camelpgrepl.client.ReplicationConfig;
+import io.camelpgrepl.client.SslMode;
+import io.camelpgrepl.client.SslNegotiation;
+import io.camelpgrepl.client.StreamingMode;
+import org.apache.camel.CamelContext;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.util.ObjectHelper;
+
+/**
+ * Every option of the pgrepl component, shared by the component (defaults for all its endpoints) and each
+ * endpoint (its own copy). Option names are fixed by the design: examples, docs and tools depend on them.
+ */
+@UriParams
+public class PgReplConfiguration implements Cloneable {
+
+    @UriPath(description = "The replication slot to stream from.")
+    @Metadata(required = true)
+    private String slot;
+
+    @UriParam(label = "common", defaultValue = "localhost")
+    private String host = "localhost";
+
+    @UriParam(label = "common", defaultValue = "5432")
+    private int port = 5432;
+
+    @UriParam(label = "common", defaultValue = "postgres")
+    private String database = "postgres";
+
+    @UriParam(label = "common", security = "secret")
+    private String user;
+
+    @UriParam(label = "common", security = "secret")
+    private String password;
+
+    @UriParam(label = "common")
+    @Metadata(required = true)
+    private String publication;
+
+    @UriParam(label = "consumer")
+    private String startLsn;
+
+    @UriParam(label = "consumer")
+    private String stopAtLsn;
+
+    @UriParam(label = "consumer", defaultValue = "false")
+    private boolean strictStartLsn = false;
+
+    @UriParam(label = "consumer")
+    private String expectedSystemId;
+
+    @UriParam(label = "security", defaultValue = "prefer", enums = "disable,allow,prefer,require,verify-ca,verify-full")
+    private String sslMode = "prefer";
+
+    @UriParam(label = "security", defaultValue = "postgres", enums = "postgres,direct")
+    private String sslNegotiation = "postgres";
+
+    @UriParam(label = "security")
+    private String sslRootCert;
+
+    @UriParam(label = "security")
+    private String sslCert;
+
+    @UriParam(label = "security")
+    private String sslKey;
+
+    @UriParam(label = "security", security = "secret")
+    private String sslKeyPassword;
+
+    @UriParam(label = "security")
+    private String sslServerName;
+
+    @UriParam(label = "security")
+    private SSLContextParameters sslContextParameters;
+
+    @UriParam(label = "security", defaultValue = "prefer", enums = "disable,prefer,require")
+    private String channelBinding = "prefer";
+
+    @UriParam(label = "security")
+    private String requireAuth;
+
+    @UriParam(label = "consumer", defaultValue = "10s", javaType = "java.time.Duration")
+    private Duration statusInterval = Duration.ofSeconds(10);
+
+    @UriParam(label = "consumer", defaultValue = "0")
+    private int protoVersion = 0;
+
+    @UriParam(label = "consumer", defaultValue = "false")
+    private boolean binary = false;
+
+    @UriParam(label = "consumer", defaultValue = "false")
+    private boolean messages = false;
+
+    @UriParam(label = "consumer", defaultValue = "off", enums = "off,on,parallel")
+    private String streaming = "off";
+
+    @UriParam(label = "consumer", defaultValue = "false")
+    private boolean twoPhase = false;
+
+    @UriParam(label = "consumer", enums = "none,any")
+    private String origin;
+
+    @UriParam(label = "consumer", defaultValue = "change", enums = "change,raw")
+    private String outputFormat = "change";
+
+    @UriParam(label = "consumer", defaultValue = "false")
+    private boolean includeTransactionEvents = false;
+
+    @UriParam(label = "consumer", defaultValue = "1")
+    private int maxInflight = 1;
+
+    @UriParam(label = "consumer", defaultValue = "redeliver", enums = "redeliver,stop,skip")
+    private String failurePolicy = "redeliver";
+
+    @UriParam(label = "consumer", defaultValue = "1s", javaType = "java.time.Duration")
+    private Duration reconnectDelay = Duration.ofSeconds(1);
+
+    @UriParam(label = "consumer", defaultValue = "60s", javaType = "java.time.Duration")
+    private Duration reconnectMaxDelay = Duration.ofSeconds(60);
+
+    @UriParam(label = "consumer", defaultValue = "0")
+    private int reconnectMaxAttempts = 0;
+
+    @UriParam(label = "advanced", defaultValue = "false")
+    private boolean createSlot = false;
+
+    @UriParam(label = "advanced", defaultValue = "false")
+    private boolean temporarySlot = false;
+
+    @UriParam(label = "advanced", defaultValue = "false")
+    private boolean failoverSlot = false;
+
+    @UriParam(label = "advanced", defaultValue = "false")
+    private boolean createPublication = false;
+
+    @UriParam(label = "advanced")
+    private String publicationTables;
+
+    @UriParam(label = "advanced", defaultValue = "false")
+    private boolean dropSlotOnStop = false;
+
+    @UriParam(label = "advanced", defaultValue = "true")
+    private boolean ackIdleKeepalive = true;
+
+    @UriParam(label = "common", defaultValue = "10s", javaType = "java.time.Duration")
+    private Duration connectTimeout = Duration.ofSeconds(10);
+
+    @UriParam(label = "consumer", defaultValue = "60s", javaType = "java.time.Duration")
+    private Duration receiveTimeout = Duration.ofSeconds(60);
+
+    @UriParam(label = "common", defaultValue = "camel-pgrepl")
+    private String applicationName = "camel-pgrepl";
+
+    @UriParam(label = "advanced", defaultValue = "8192")
+    private int bufferSize = 8192;
+
+    @UriParam(label = "advanced", defaultValue = "30s", javaType = "java.time.Duration")
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+    /** A shallow copy: the endpoint's own configuration, so component defaults are never changed through it. */
+    public PgReplConfiguration copy() {
+        try {
+            return (PgReplConfiguration) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+
+    public String getSlot() {
+        return slot;
+    }
+
+    /** The replication slot to stream from. */
+    public void setSlot(String slot) {
+        this.slot = slot;
+    }
+
+    public String getHost() {
+        return host;
+    }
+
+    /** The PostgreSQL host name or IP address, or an absolute path to a Unix-domain socket directory. */
+    public void setHost(String host) {
+        this.host = host;
+    }
+
+    public int getPort() {
+        return port;
+    }
+
+    /** The PostgreSQL port. */
+    public void setPort(int port) {
+        this.port = port;
+    }
+
+    public String getDatabase() {
+        return database;
+    }
+
+    /** The database whose changes are streamed (logical slots belong to one database). */
+    public void setDatabase(String database) {
+        this.database = database;
+    }
+
+    public String getUser() {
+        return user;
+    }
+
+    /** The user to connect as; it needs the REPLICATION attribute. */
+    public void setUser(String user) {
+        this.user = user;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    /** The password; never logged. */
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    public String getPublication() {
+        return publication;
+    }
+
+    /** The publication (or comma-separated publications) whose changes are streamed. */
+    public void setPublication(String publication) {
+        this.publication = publication;
+    }
+
+    public String getStartLsn() {
+        return startLsn;
+    }
+
+    /** The LSN to start from (e.g. 16/B374D848); empty starts at the slot's confirmed position; on reconnect the last acknowledged LSN is used. */
+    public void setStartLsn(String startLsn) {
+        this.startLsn = startLsn;
+    }
+
+    public String getStopAtLsn() {
+        return stopAtLsn;
+    }
+
+    /** Bounded replay: deliver every transaction committed at or before this LSN, then emit a STOPPED exchange and stop streaming. */
+    public void setStopAtLsn(String stopAtLsn) {
+        this.stopAtLsn = stopAtLsn;
+    }
+
+    public boolean isStrictStartLsn() {
+        return strictStartLsn;
+    }
+
+    /** Refuse to start when the server would silently move startLsn forward to the slot's confirmed position. */
+    public void setStrictStartLsn(boolean strictStartLsn) {
+        this.strictStartLsn = strictStartLsn;
+    }
+
+    public String getExpectedSystemId() {
+        return expectedSystemId;
+    }
+
+    /** Refuse to stream from (and acknowledge to) any cluster whose system identifier differs from this one. */
+    public void setExpectedSystemId(String expectedSystemId) {
+        this.expectedSystemId = expectedSystemId;
+    }
+
+    public String getSslMode() {
+        return sslMode;
+    }
+
+    /** The TLS mode, with libpq's semantics. */
+    public void setSslMode(String sslMode) {
+        this.sslMode = sslMode;
+    }
+
+    public String getSslNegotiation() {
+        return sslNegotiation;
+    }
+
+    /** How TLS is negotiated: postgres (SSLRequest) or direct (PostgreSQL 17+). */
+    public void setSslNegotiation(String sslNegotiation) {
+        this.sslNegotiation = sslNegotiation;
+    }
+
+    public String getSslRootCert() {
+        return sslRootCert;
+    }
+
+    /** PEM file of trusted root certificates; the JVM trust store when unset. */
+    public void setSslRootCert(String sslRootCert) {
+        this.sslRootCert = sslRootCert;
+    }
+
+    public String getSslCert() {
+        return sslCert;
+    }
+
+    /** PEM file with the client certificate (chain) for mutual TLS. */
+    public void setSslCert(String sslCert) {
+        this.sslCert = sslCert;
+    }
+
+    public String getSslKey() {
+        return sslKey;
+    }
+
+    /** PEM file with the client key (PKCS#8, PKCS#1, SEC1 or encrypted PKCS#8). */
+    public void setSslKey(String sslKey) {
+        this.sslKey = sslKey;
+    }
+
+    public String getSslKeyPassword() {
+        return sslKeyPassword;
+    }
+
+    /** The password of an encrypted client key; never logged. */
+    public void setSslKeyPassword(String sslKeyPassword) {
+        this.sslKeyPassword = sslKeyPassword;
+    }
+
+    public String getSslServerName() {
+        return sslServerName;
+    }
+
+    /** The server name sent as SNI and checked by verify-full instead of the host. */
+    public void setSslServerName(String sslServerName) {
+        this.sslServerName = sslServerName;
+    }
+
+    public SSLContextParameters getSslContextParameters() {
+        return sslContextParameters;
+    }
+
+    /** Camel SSLContextParameters to use instead of the PEM options. */
+    public void setSslContextParameters(SSLContextParameters sslContextParameters) {
+        this.sslContextParameters = sslContextParameters;
+    }
+
+    public String getChannelBinding() {
+        return channelBinding;
+    }
+
+    /** Whether SCRAM channel binding (SCRAM-SHA-256-PLUS) is used, with libpq's semantics. */
+    public void setChannelBinding(String channelBinding) {
+        this.channelBinding = channelBinding;
+    }
+
+    public String getRequireAuth() {
+        return requireAuth;
+    }
+
+    /** The authentication methods the client accepts, in libpq require_auth syntax (e.g. scram-sha-256 or !password). */
+    public void setRequireAuth(String requireAuth) {
+        this.requireAuth = requireAuth;
+    }
+
+    public Duration getStatusInterval() {
+        return statusInterval;
+    }
+
+    /** How often standby status updates (the acknowledgement) are sent. */
+    public void setStatusInterval(Duration statusInterval) {
+        this.statusInterval = statusInterval;
+    }
+
+    public int getProtoVersion() {
+        return protoVersion;
+    }
+
+    /** The pgoutput protocol version (1-4); 0 picks the newest the server supports for the options asked for. */
+    public void setProtoVersion(int protoVersion) {
+        this.protoVersion = protoVersion;
+    }
+
+    public boolean isBinary() {
+        return binary;
+    }
+
+    /** Ask pgoutput for column values in binary format. */
+    public void setBinary(boolean binary) {
+        this.binary = binary;
+    }
+
+    public boolean isMessages() {
+        return messages;
+    }
+
+    /** Ask pgoutput to send logical decoding messages (pg_logical_emit_message). */
+    public void setMessages(boolean messages) {
+        this.messages = messages;
+    }
+
+    public String getStreaming() {
+        return streaming;
+    }
+
+    /** Whether pgoutput streams large in-progress transactions. */
+    public void setStreaming(String streaming) {
+        this.streaming = streaming;
+    }
+
+    public boolean isTwoPhase() {
+        return twoPhase;
+    }
+
+    /** Ask pgoutput for two-phase commit messages (and create the slot with two-phase when createSlot is on). */
+    public void setTwoPhase(boolean twoPhase) {
+        this.twoPhase = twoPhase;
+    }
+
+    public String getOrigin() {
+        return origin;
+    }
+
+    /** Which origins' changes pgoutput sends: none (only local changes) or any. */
+    public void setOrigin(String origin) {
+        this.origin = origin;
+    }
+
+    public String getOutputFormat() {
+        return outputFormat;
+    }
+
+    /** The body of each exchange: change (a decoded row change) or raw (every pgoutput message as bytes, one exchange each). */
+    public void setOutputFormat(String outputFormat) {
+        this.outputFormat = outputFormat;
+    }
+
+    public boolean isIncludeTransactionEvents() {
+        return includeTransactionEvents;
+    }
+
+    /** Also emit Begin and Commit as exchanges when outputFormat is change. */
+    public void setIncludeTransactionEvents(boolean includeTransactionEvents) {
+        this.includeTransactionEvents = includeTransactionEvents;
+    }
+
+    public int getMaxInflight() {
+        return maxInflight;
+    }
+
+    /** How many exchanges may be in flight at once; at the bound the consumer stops taking events (1 = strictly in order). */
+    public void setMaxInflight(int maxInflight) {
+        this.maxInflight = maxInflight;
+    }
+
+    public String getFailurePolicy() {
+        return failurePolicy;
+    }
+
+    /** What a failed exchange does: redeliver (restart from the last acknowledged LSN), stop the consumer, or skip (acknowledge and log the loss). */
+    public void setFailurePolicy(String failurePolicy) {
+        this.failurePolicy = failurePolicy;
+    }
+
+    public Duration getReconnectDelay() {
+        return reconnectDelay;
+    }
+
+    /** The first delay before reconnecting after a transient error; doubles on each failed attempt. */
+    public void setReconnectDelay(Duration reconnectDelay) {
+        this.reconnectDelay = reconnectDelay;
+    }
+
+    public Duration getReconnectMaxDelay() {
+        return reconnectMaxDelay;
+    }
+
+    /** The largest delay between reconnect attempts. */
+    public void setReconnectMaxDelay(Duration reconnectMaxDelay) {
+        this.reconnectMaxDelay = reconnectMaxDelay;
+    }
+
+    public int getReconnectMaxAttempts() {
+        return reconnectMaxAttempts;
+    }
+
+    /** How many reconnect attempts in a row before the consumer gives up; 0 retries forever. */
+    public void setReconnectMaxAttempts(int reconnectMaxAttempts) {
+        this.reconnectMaxAttempts = reconnectMaxAttempts;
+    }
+
+    public boolean isCreateSlot() {
+        return createSlot;
+    }
+
+    /** Create the replication slot when it does not exist. */
+    public void setCreateSlot(boolean createSlot) {
+        this.createSlot = createSlot;
+    }
+
+    public boolean isTemporarySlot() {
+        return temporarySlot;
+    }
+
+    /** Create the slot as a temporary slot (dropped by the server when the connection ends). */
+    public void setTemporarySlot(boolean temporarySlot) {
+        this.temporarySlot = temporarySlot;
+    }
+
+    public boolean isFailoverSlot() {
+        return failoverSlot;
+    }
+
+    /** Create the slot as a failover slot (PostgreSQL 17+). */
+    public void setFailoverSlot(boolean failoverSlot) {
+        this.failoverSlot = failoverSlot;
+    }
+
+    public boolean isCreatePublication() {
+        return createPublication;
+    }
+
+    /** Create the publication when it does not exist (for all tables, or for publicationTables). */
+    public void setCreatePublication(boolean createPublication) {
+        this.createPublication = createPublication;
+    }
+
+    public String getPublicationTables() {
+        return publicationTables;
+    }
+
+    /** Comma-separated tables (schema.table) for a publication created by createPublication; all tables when empty. */
+    public void setPublicationTables(String publicationTables) {
+        this.publicationTables = publicationTables;
+    }
+
+    public boolean isDropSlotOnStop() {
+        return dropSlotOnStop;
+    }
+
+    /** Drop the replication slot when the consumer stops. */
+    public void setDropSlotOnStop(boolean dropSlotOnStop) {
+        this.dropSlotOnStop = dropSlotOnStop;
+    }
+
+    public boolean isAckIdleKeepalive() {
+        return ackIdleKeepalive;
+    }
+
+    /** Acknowledge a keepalive's WAL end when nothing is pending, so an idle slot does not pin WAL. */
+    public void setAckIdleKeepalive(boolean ackIdleKeepalive) {
+        this.ackIdleKeepalive = ackIdleKeepalive;
+    }
+
+    public Duration getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    /** How long connecting (TCP, TLS, authentication, start of streaming) may take. */
+    public void setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public Duration getReceiveTimeout() {
+        return receiveTimeout;
+    }
+
+    /** After this long with nothing from the server the connection is probed, then treated as dead and reconnected. */
+    public void setReceiveTimeout(Duration receiveTimeout) {
+        this.receiveTimeout = receiveTimeout;
+    }
+
+    public String getApplicationName() {
+        return applicationName;
+    }
+
+    /** The application_name reported to the server (visible in pg_stat_replication). */
+    public void setApplicationName(String applicationName) {
+        this.applicationName = applicationName;
+    }
+
+    public int getBufferSize() {
+        return bufferSize;
+    }
+
+    /** How many events the client buffers between the socket and the consumer; when full, reading pauses. */
+    public void setBufferSize(int bufferSize) {
+        this.bufferSize = bufferSize;
+    }
+
+    public Duration getShutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** How long a graceful stop waits for exchanges in flight before closing. */
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    /** The publications named by {@link #getPublication()}, trimmed. */
+    public List<String> publications() {
+        return splitList(publication);
+    }
+
+    /** The tables named by {@link #getPublicationTables()}, trimmed. */
+    public List<String> publicationTableList() {
+        return splitList(publicationTables);
+    }
+
+    private static List<String> splitList(String text) {
+        if (ObjectHelper.isEmpty(text)) {
+            return List.of();
+        }
+        return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Whether the body is the decoded row change ({@code change}) or pgoutput bytes ({@code raw}). */
+    public boolean isRawOutput() {
+        return "raw".equalsIgnoreCase(outputFormat);
+    }
+
+    /** Checks the values the client does not check itself; the message names the option. */
+    public void validate() {
+        if (!"change".equalsIgnoreCase(outputFormat) && !"raw".equalsIgnoreCase(outputFormat)) {
+            throw new IllegalArgumentException("outputFormat '" + outputFormat + "' must be change or raw");
+        }
+        if (!List.of("redeliver", "stop", "skip").contains(failurePolicy == null ? "" : failurePolicy.toLowerCase())) {
+            throw new IllegalArgumentException("failurePolicy '" + failurePolicy + "' must be redeliver, stop or skip");
+        }
+        if (maxInflight < 1) {
+            throw new IllegalArgumentException("maxInflight must be at least 1, was " + maxInflight);
+        }
+        if (reconnectMaxAttempts < 0) {
+            throw new IllegalArgumentException("reconnectMaxAttempts must be 0 (forever) or more, was " + reconnectMaxAttempts);
+        }
+        if (startLsn != null && !startLsn.isBlank()) {
+            Lsn.parse(startLsn);
+        }
+        if (stopAtLsn != null && !stopAtLsn.isBlank()) {
+            Lsn.parse(stopAtLsn);
+        }
+    }
+
+    /**
+     * The client configuration for one connection attempt.
+     *
+     * @param camelContext resolves {@link #getSslContextParameters()}
+     * @param resumeFrom   the last acknowledged LSN to resume from, or null for the configured {@link #getStartLsn()}
+     */
+    public ReplicationConfig toReplicationConfig(CamelContext camelContext, Lsn resumeFrom) {
+        ReplicationConfig.Builder b = ReplicationConfig.builder()
+                .slot(slot)
+                .host(host)
+                .port(port)
+                .database(database)
+                .applicationName(applicationName)
+                .connectTimeout(connectTimeout)
+                .publications(publications())
+                .sslMode(SslMode.parse(sslMode))
+                .sslNegotiation(SslNegotiation.parse(sslNegotiation))
+                .channelBinding(ChannelBinding.parse(channelBinding))
+                .statusInterval(statusInterval)
+                .receiveTimeout(receiveTimeout)
+                .protoVersion(protoVersion)
+                .binary(binary)
+                .messages(messages)
+                .streaming(StreamingMode.parse(streaming))
+                .twoPhase(twoPhase)
+                .origin(ObjectHelper.isEmpty(origin) ? null : origin)
+                .ackIdleKeepalive(ackIdleKeepalive)
+                .strictStartLsn(strictStartLsn)
+                .bufferEvents(bufferSize)
+                .createSlot(createSlot)
+                .temporarySlot(temporarySlot)
+                .failoverSlot(failoverSlot)
+                .createPublication(createPublication)
+                .publicationTables(publicationTableList())
+                .dropSlotOnStop(dropSlotOnStop);
+        if (user != null) {
+            b.user(user);
+        }
+        if (password != null) {
+            b.password(password);
+        }
+        if (ObjectHelper.isNotEmpty(sslRootCert)) {
+            b.sslRootCert(Path.of(sslRootCert));
+        }
+        if (ObjectHelper.isNotEmpty(sslCert)) {
+            b.sslCert(Path.of(sslCert));
+        }
+        if (ObjectHelper.isNotEmpty(sslKey)) {
+            b.sslKey(Path.of(sslKey));
+        }
+        if (sslKeyPassword != null) {
+            b.sslKeyPassword(sslKeyPassword);
+        }
+        if (ObjectHelper.isNotEmpty(sslServerName)) {
+            b.sslServerName(sslServerName);
+        }
+        if (sslContextParameters != null) {
+            try {
+                SSLContext ctx = sslContextParameters.createSSLContext(camelContext);
+                b.sslContext(ctx);
+            } catch (Exception e) {
+                throw new RuntimeCamelException("sslContextParameters could not create an SSLContext: " + e.getMessage(), e);
+            }
+        }
+        if (ObjectHelper.isNotEmpty(requireAuth)) {
+            b.requireAuth(requireAuth);
+        }
+        if (ObjectHelper.isNotEmpty(expectedSystemId)) {
+            b.expectedSystemId(Long.parseUnsignedLong(expectedSystemId.trim()));
+        }
+        if (resumeFrom != null && resumeFrom.isValid()) {
+            b.startLsn(resumeFrom);
+        } else if (ObjectHelper.isNotEmpty(startLsn)) {
+            b.startLsn(Lsn.parse(startLsn));
+        }
+        if (ObjectHelper.isNotEmpty(stopAtLsn)) {
+            b.stopAtLsn(Lsn.parse(stopAtLsn));
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,40 @@
+package io.camelpgrepl.camel;
+
+import org.apache.camel.spi.Metadata;
+
+/** Message headers the pgrepl consumer sets on every exchange. */
+public final class PgReplConstants {
+
+    @Metadata(description = "The event's LSN (the WAL record's position; for a Commit, the transaction's end LSN).",
+              javaType = "io.camelpgrepl.client.Lsn")
+    public static final String LSN = "CamelPgReplLsn";
+    @Metadata(description = "The commit LSN of the event's transaction, when known (Begin's final LSN).",
+              javaType = "io.camelpgrepl.client.Lsn")
+    public static final String COMMIT_LSN = "CamelPgReplCommitLsn";
+    @Metadata(description = "The transaction id of the event's transaction.", javaType = "Integer")
+    public static final String XID = "CamelPgReplXid";
+    @Metadata(description = "When the event's transaction committed.", javaType = "java.time.Instant")
+    public static final String COMMIT_TIMESTAMP = "CamelPgReplCommitTimestamp";
+    @Metadata(description = "The pgoutput message type: BEGIN, COMMIT, INSERT, UPDATE, DELETE, TRUNCATE, MESSAGE,"
+                            + " RELATION, TYPE, ORIGIN, STREAM_START, STREAM_STOP, STREAM_COMMIT, STREAM_ABORT,"
+                            + " BEGIN_PREPARE, PREPARE, COMMIT_PREPARED, ROLLBACK_PREPARED, STREAM_PREPARE, STOPPED.",
+              javaType = "String")
+    public static final String MESSAGE_TYPE = "CamelPgReplMessageType";
+    @Metadata(description = "The row operation for a row change: INSERT, UPDATE, DELETE or TRUNCATE.", javaType = "String")
+    public static final String OPERATION = "CamelPgReplOperation";
+    @Metadata(description = "The schema of the changed table.", javaType = "String")
+    public static final String SCHEMA = "CamelPgReplSchema";
+    @Metadata(description = "The name of the changed table.", javaType = "String")
+    public static final String TABLE = "CamelPgReplTable";
+    @Metadata(description = "The replication slot the event was read from.", javaType = "String")
+    public static final String SLOT = "CamelPgReplSlot";
+    @Metadata(description = "On the STOPPED exchange: the LSN that proved stopAtLsn was reached.",
+              javaType = "io.camelpgrepl.client.Lsn")
+    public static final String STOPPED_AT = "CamelPgReplStoppedAt";
+
+    /** Value of {@link #MESSAGE_TYPE} on the exchange emitted when stopAtLsn was reached. */
+    public static final String STOPPED = "STOPPED";
+
+    private PgReplConstants() {
+    }
+}

@@ -1,0 +1,54 @@
+package io.camelpgrepl.camel;
+
+import java.util.Map;
+
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * Readiness of one pgrepl consumer: UP while connected and streaming, DOWN otherwise with the last error. Reads a
+ * {@link PgReplConsumerState} snapshot, never the live consumer state.
+ */
+public class PgReplConsumerHealthCheck extends AbstractHealthCheck {
+
+    private final PgReplConsumer consumer;
+    private final String routeId;
+
+    public PgReplConsumerHealthCheck(PgReplConsumer consumer, String routeId) {
+        super("camel", "pgrepl-consumer-" + routeId);
+        this.consumer = consumer;
+        this.routeId = routeId;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        // readiness only: a standby or reconnecting consumer is alive, just not ready
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        PgReplConsumerState s = consumer.snapshot();
+        builder.detail("route.id", routeId);
+        builder.detail("slot", s.slot());
+        builder.detail("publication", s.publication());
+        builder.detail("server", s.endpoint());
+        builder.detail("state", s.state().label());
+        builder.detail("received.lsn", s.receivedLsn().toString());
+        builder.detail("acknowledged.lsn", s.acknowledgedLsn().toString());
+        builder.detail("server.wal.end", s.serverWalEnd().toString());
+        builder.detail("lag.bytes", s.lagBytes());
+        builder.detail("reconnects", s.reconnects());
+        if (s.isReady()) {
+            builder.up();
+            return;
+        }
+        builder.down();
+        String message = "pgrepl consumer of slot '" + s.slot() + "' is " + s.state().label();
+        if (s.lastError() != null) {
+            message += ": " + s.lastError();
+            builder.detail("last.error", s.lastError());
+        }
+        builder.message(message);
+    }
+}
