@@ -12,7 +12,7 @@ import io.camelpgrepl.client.SslMode;
  * The replication client on its own, without Camel: bounded replay of what a writer committed, printed as
  * pgoutput message types, acknowledged at every commit.
  *
- * <pre>./mvnw -q -pl camel-pgrepl-examples -am -DskipTests package exec:java -Dexec.mainClass=io.camelpgrepl.examples.ClientExample</pre>
+ * <pre>./mvnw -q -pl camel-pgrepl-examples -am -DskipTests package exec:exec -Dexec.mainClass=io.camelpgrepl.examples.ClientExample</pre>
  */
 public final class ClientExample {
 

@@ -14,7 +14,7 @@ import org.apache.camel.impl.DefaultCamelContext;
  * The demo: a Camel route that prints a live change feed from PostgreSQL while a writer inserts, updates and
  * deletes orders. Runs for {@code demo.seconds} (30) seconds, or until Ctrl-C.
  *
- * <pre>./mvnw -q -pl camel-pgrepl-examples -am -DskipTests package exec:java</pre>
+ * <pre>./mvnw -q -pl camel-pgrepl-examples -am -DskipTests package exec:exec</pre>
  */
 public final class Demo {
 
@@ -42,9 +42,9 @@ public final class Demo {
                                             + "commit=${header.CamelPgReplCommitLsn}")
                                 .otherwise()
                                     .convertBodyTo(Map.class)
+                                    .setBody(exchange -> describe(exchange.getMessage().getBody(Map.class)))
                                     .log("  ${header.CamelPgReplOperation} ${header.CamelPgReplSchema}."
-                                            + "${header.CamelPgReplTable} at ${header.CamelPgReplLsn}: "
-                                            + "before=${body[before]} after=${body[after]}");
+                                            + "${header.CamelPgReplTable} at ${header.CamelPgReplLsn}: ${body}");
                 }
             });
             camel.start();
@@ -55,6 +55,11 @@ public final class Demo {
             write(db, stop, seconds);
             camel.stop();
         }
+    }
+
+    /** The row change as {@code before -> after}, using only the Map view a route gets from the type converter. */
+    private static String describe(Map<?, ?> change) {
+        return change.get("before") + " -> " + change.get("after");
     }
 
     /** One small transaction every 700 ms: a new order, a status change, now and then a deletion. */
