@@ -22,8 +22,8 @@ final class ContainerPostgres implements PostgresBackend {
         List<String> command = new ArrayList<>(List.of("postgres"));
         Map<String, String> settings = new java.util.LinkedHashMap<>();
         settings.put("wal_level", "logical");
-        settings.put("max_replication_slots", "32");
-        settings.put("max_wal_senders", "32");
+        settings.put("max_replication_slots", "256");
+        settings.put("max_wal_senders", "64");
         settings.put("max_connections", "100");
         settings.put("fsync", "off");
         settings.put("full_page_writes", "off");

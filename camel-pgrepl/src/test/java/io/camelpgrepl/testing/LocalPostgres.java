@@ -173,8 +173,8 @@ final class LocalPostgres implements PostgresBackend {
         settings.put("listen_addresses", "'127.0.0.1'");
         settings.put("unix_socket_directories", "'" + instanceDir + "'");
         settings.put("wal_level", "logical");
-        settings.put("max_replication_slots", "32");
-        settings.put("max_wal_senders", "32");
+        settings.put("max_replication_slots", "256");
+        settings.put("max_wal_senders", "64");
         settings.put("max_connections", "100");
         settings.put("shared_buffers", "32MB");
         settings.put("fsync", "off");

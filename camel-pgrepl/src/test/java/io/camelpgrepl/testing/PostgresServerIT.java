@@ -41,7 +41,7 @@ class PostgresServerIT {
     void serverIsConfiguredForReplicationTests() {
         PostgresServer server = PG.server();
 
-        assertThat(server.queryString("postgres", "SHOW max_replication_slots")).isEqualTo("32");
+        assertThat(server.queryString("postgres", "SHOW max_replication_slots")).isEqualTo("256");
         assertThat(server.queryString("postgres", "SHOW ssl")).isEqualTo("on");
         assertThat(server.queryString("postgres", "SHOW listen_addresses")).isEqualTo("127.0.0.1");
         assertThat(server.socketDir().resolve(".s.PGSQL." + server.port())).as("unix socket").exists();
