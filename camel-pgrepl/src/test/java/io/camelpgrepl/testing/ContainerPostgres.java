@@ -79,30 +79,10 @@ final class ContainerPostgres implements PostgresBackend {
         return SUPERUSER_PASSWORD;
     }
 
-    @Override
-    public boolean hasFullAuthSetup() {
-        return false;
-    }
 
-    @Override
-    public Path socketDir() {
-        return null;
-    }
 
-    @Override
-    public Path binDir() {
-        return null;
-    }
 
-    @Override
-    public Path dataDir() {
-        return null;
-    }
 
-    @Override
-    public Path logFile() {
-        return null;
-    }
 
     @Override
     public String describe() {

@@ -31,15 +31,26 @@ interface PostgresBackend {
     String superuserPassword();
 
     /** Whether the {@link TestUsers} roles, pg_hba lines and TLS certificates are in place. */
-    boolean hasFullAuthSetup();
+    default boolean hasFullAuthSetup() {
+        return false;
+    }
 
-    Path socketDir();
+    /** Local backends only; null for a container or an external server (likewise the next three). */
+    default Path socketDir() {
+        return null;
+    }
 
-    Path binDir();
+    default Path binDir() {
+        return null;
+    }
 
-    Path dataDir();
+    default Path dataDir() {
+        return null;
+    }
 
-    Path logFile();
+    default Path logFile() {
+        return null;
+    }
 
     /** Human-readable, for error messages: source, version, address. */
     String describe();
