@@ -295,6 +295,26 @@ class ReplicationClientIT {
     }
 
     @Test
+    void createsFailoverAndTwoPhaseSlotsWhereTheServerSupportsThem() throws Exception {
+        StreamFixture f = StreamFixture.create(PG.server(), "postgres");
+        int major = PG.server().majorVersion();
+        String slot = "failover_2pc_" + ProcessHandle.current().pid();
+        io.camelpgrepl.client.ReplicationConfig config = f.config().slot(slot).createSlot(true).failoverSlot(true)
+                .twoPhase(true).dropSlotOnStop(true).build();
+        if (major < 17) {
+            assertThatThrownBy(() -> ReplicationClient.connect(config)).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining(major < 15 ? "twoPhase" : "failoverSlot");
+            return;
+        }
+        try (ReplicationClient client = ReplicationClient.connect(config)) {
+            assertThat(PG.server().queryString("postgres", "SELECT failover::text || '/' || two_phase::text FROM "
+                    + "pg_replication_slots WHERE slot_name = '" + slot + "'"))
+                    .as("failover / two_phase flags of the created slot").isEqualTo("true/true");
+            assertThat(client.serverInfo().protoVersion()).isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    @Test
     void stopShutdownAndAbortLeaveNoThreadBehind() throws Exception {
         StreamFixture f = StreamFixture.create(PG.server(), "postgres");
         f.sql("INSERT INTO " + f.table + " SELECT g, 'x' FROM generate_series(1, 100) g");
