@@ -33,7 +33,6 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import io.camelpgrepl.client.ReplicationConfig;
 import io.camelpgrepl.client.SslMode;
@@ -394,8 +393,28 @@ public final class TlsUpgrader {
         }
     }
 
+    /** A trust manager for the client side of a connection: it never judges client certificates. */
+    private abstract static class ServerTrustManager extends X509ExtendedTrustManager {
+        @Override
+        public final void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            throw new CertificateException("client side only");
+        }
+
+        @Override
+        public final void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            throw new CertificateException("client side only");
+        }
+
+        @Override
+        public final void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("client side only");
+        }
+    }
+
     /** Delegates chain verification and remembers why it failed, to name sslRootCert in the error. */
-    private static final class RecordingTrustManager extends X509ExtendedTrustManager {
+    private static final class RecordingTrustManager extends ServerTrustManager {
         private final X509ExtendedTrustManager delegate;
         private volatile CertificateException failure;
 
@@ -438,30 +457,13 @@ public final class TlsUpgrader {
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            throw new CertificateException("client side only");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            throw new CertificateException("client side only");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("client side only");
-        }
-
-        @Override
         public X509Certificate[] getAcceptedIssuers() {
             return delegate.getAcceptedIssuers();
         }
     }
 
     /** sslMode allow/prefer/require without a root certificate: encryption only, as in libpq. */
-    private static final class TrustEverything extends X509ExtendedTrustManager implements X509TrustManager {
+    private static final class TrustEverything extends ServerTrustManager {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
         }
@@ -472,23 +474,6 @@ public final class TlsUpgrader {
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            throw new CertificateException("client side only");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            throw new CertificateException("client side only");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("client side only");
         }
 
         @Override
