@@ -25,7 +25,9 @@ public final class Demo {
         int seconds = Integer.getInteger("demo.seconds", 30);
         try (DemoDatabase db = DemoDatabase.open(); DefaultCamelContext camel = new DefaultCamelContext()) {
             db.execute("CREATE TABLE IF NOT EXISTS demo_orders (id serial PRIMARY KEY, customer text NOT NULL, "
-                    + "amount numeric(10,2) NOT NULL, status text NOT NULL, updated timestamptz DEFAULT now())");
+                    + "amount numeric(10,2) NOT NULL, status text NOT NULL, updated timestamptz DEFAULT now())",
+                    // The old row travels with updates and deletes, so the feed shows before -> after.
+                    "ALTER TABLE demo_orders REPLICA IDENTITY FULL");
 
             camel.getPropertiesComponent().setInitialProperties(props(db));
             camel.addRoutes(new RouteBuilder() {
