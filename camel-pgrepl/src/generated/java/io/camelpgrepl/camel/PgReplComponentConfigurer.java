@@ -32,6 +32,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "ackidlekeepalive":
         case "ackIdleKeepalive": getOrCreateConfiguration(target).setAckIdleKeepalive(property(camelContext, boolean.class, value)); return true;
+        case "allowcleartextpasswordwithouttls":
+        case "allowCleartextPasswordWithoutTls": getOrCreateConfiguration(target).setAllowCleartextPasswordWithoutTls(property(camelContext, boolean.class, value)); return true;
         case "applicationname":
         case "applicationName": getOrCreateConfiguration(target).setApplicationName(property(camelContext, java.lang.String.class, value)); return true;
         case "autowiredenabled":
@@ -39,8 +41,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "binary": getOrCreateConfiguration(target).setBinary(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
-        case "buffersize":
-        case "bufferSize": getOrCreateConfiguration(target).setBufferSize(property(camelContext, int.class, value)); return true;
+        case "bufferevents":
+        case "bufferEvents": getOrCreateConfiguration(target).setBufferEvents(property(camelContext, int.class, value)); return true;
         case "channelbinding":
         case "channelBinding": getOrCreateConfiguration(target).setChannelBinding(property(camelContext, java.lang.String.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, io.camelpgrepl.camel.PgReplConfiguration.class, value)); return true;
@@ -62,10 +64,14 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "host": getOrCreateConfiguration(target).setHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "includerelationevents":
+        case "includeRelationEvents": getOrCreateConfiguration(target).setIncludeRelationEvents(property(camelContext, boolean.class, value)); return true;
         case "includetransactionevents":
         case "includeTransactionEvents": getOrCreateConfiguration(target).setIncludeTransactionEvents(property(camelContext, boolean.class, value)); return true;
         case "maxinflight":
         case "maxInflight": getOrCreateConfiguration(target).setMaxInflight(property(camelContext, int.class, value)); return true;
+        case "maxmessagesize":
+        case "maxMessageSize": getOrCreateConfiguration(target).setMaxMessageSize(property(camelContext, int.class, value)); return true;
         case "messages": getOrCreateConfiguration(target).setMessages(property(camelContext, boolean.class, value)); return true;
         case "origin": getOrCreateConfiguration(target).setOrigin(property(camelContext, java.lang.String.class, value)); return true;
         case "outputformat":
@@ -128,6 +134,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "ackidlekeepalive":
         case "ackIdleKeepalive": return boolean.class;
+        case "allowcleartextpasswordwithouttls":
+        case "allowCleartextPasswordWithoutTls": return boolean.class;
         case "applicationname":
         case "applicationName": return java.lang.String.class;
         case "autowiredenabled":
@@ -135,8 +143,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "binary": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
-        case "buffersize":
-        case "bufferSize": return int.class;
+        case "bufferevents":
+        case "bufferEvents": return int.class;
         case "channelbinding":
         case "channelBinding": return java.lang.String.class;
         case "configuration": return io.camelpgrepl.camel.PgReplConfiguration.class;
@@ -158,10 +166,14 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return boolean.class;
         case "host": return java.lang.String.class;
+        case "includerelationevents":
+        case "includeRelationEvents": return boolean.class;
         case "includetransactionevents":
         case "includeTransactionEvents": return boolean.class;
         case "maxinflight":
         case "maxInflight": return int.class;
+        case "maxmessagesize":
+        case "maxMessageSize": return int.class;
         case "messages": return boolean.class;
         case "origin": return java.lang.String.class;
         case "outputformat":
@@ -225,6 +237,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "ackidlekeepalive":
         case "ackIdleKeepalive": return getOrCreateConfiguration(target).isAckIdleKeepalive();
+        case "allowcleartextpasswordwithouttls":
+        case "allowCleartextPasswordWithoutTls": return getOrCreateConfiguration(target).isAllowCleartextPasswordWithoutTls();
         case "applicationname":
         case "applicationName": return getOrCreateConfiguration(target).getApplicationName();
         case "autowiredenabled":
@@ -232,8 +246,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "binary": return getOrCreateConfiguration(target).isBinary();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
-        case "buffersize":
-        case "bufferSize": return getOrCreateConfiguration(target).getBufferSize();
+        case "bufferevents":
+        case "bufferEvents": return getOrCreateConfiguration(target).getBufferEvents();
         case "channelbinding":
         case "channelBinding": return getOrCreateConfiguration(target).getChannelBinding();
         case "configuration": return target.getConfiguration();
@@ -255,10 +269,14 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "host": return getOrCreateConfiguration(target).getHost();
+        case "includerelationevents":
+        case "includeRelationEvents": return getOrCreateConfiguration(target).isIncludeRelationEvents();
         case "includetransactionevents":
         case "includeTransactionEvents": return getOrCreateConfiguration(target).isIncludeTransactionEvents();
         case "maxinflight":
         case "maxInflight": return getOrCreateConfiguration(target).getMaxInflight();
+        case "maxmessagesize":
+        case "maxMessageSize": return getOrCreateConfiguration(target).getMaxMessageSize();
         case "messages": return getOrCreateConfiguration(target).isMessages();
         case "origin": return getOrCreateConfiguration(target).getOrigin();
         case "outputformat":

@@ -76,6 +76,14 @@ public final class PgReplConvertersLoader implements TypeConverterLoader, CamelC
                 }
                 return answer;
             });
+        addTypeConverter(registry, java.util.Map.class, io.camelpgrepl.pgoutput.RelationInfo.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.relationToMap((io.camelpgrepl.pgoutput.RelationInfo) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
         addTypeConverter(registry, java.util.Map.class, io.camelpgrepl.pgoutput.RowChange.class, false,
             (type, exchange, value) -> {
                 Object answer = io.camelpgrepl.camel.PgReplConverters.rowChangeToMap((io.camelpgrepl.pgoutput.RowChange) value);

@@ -25,13 +25,15 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "ackidlekeepalive":
         case "ackIdleKeepalive": target.getConfiguration().setAckIdleKeepalive(property(camelContext, boolean.class, value)); return true;
+        case "allowcleartextpasswordwithouttls":
+        case "allowCleartextPasswordWithoutTls": target.getConfiguration().setAllowCleartextPasswordWithoutTls(property(camelContext, boolean.class, value)); return true;
         case "applicationname":
         case "applicationName": target.getConfiguration().setApplicationName(property(camelContext, java.lang.String.class, value)); return true;
         case "binary": target.getConfiguration().setBinary(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
-        case "buffersize":
-        case "bufferSize": target.getConfiguration().setBufferSize(property(camelContext, int.class, value)); return true;
+        case "bufferevents":
+        case "bufferEvents": target.getConfiguration().setBufferEvents(property(camelContext, int.class, value)); return true;
         case "channelbinding":
         case "channelBinding": target.getConfiguration().setChannelBinding(property(camelContext, java.lang.String.class, value)); return true;
         case "connecttimeout":
@@ -54,10 +56,14 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "failurepolicy":
         case "failurePolicy": target.getConfiguration().setFailurePolicy(property(camelContext, java.lang.String.class, value)); return true;
         case "host": target.getConfiguration().setHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "includerelationevents":
+        case "includeRelationEvents": target.getConfiguration().setIncludeRelationEvents(property(camelContext, boolean.class, value)); return true;
         case "includetransactionevents":
         case "includeTransactionEvents": target.getConfiguration().setIncludeTransactionEvents(property(camelContext, boolean.class, value)); return true;
         case "maxinflight":
         case "maxInflight": target.getConfiguration().setMaxInflight(property(camelContext, int.class, value)); return true;
+        case "maxmessagesize":
+        case "maxMessageSize": target.getConfiguration().setMaxMessageSize(property(camelContext, int.class, value)); return true;
         case "messages": target.getConfiguration().setMessages(property(camelContext, boolean.class, value)); return true;
         case "origin": target.getConfiguration().setOrigin(property(camelContext, java.lang.String.class, value)); return true;
         case "outputformat":
@@ -120,13 +126,15 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "ackidlekeepalive":
         case "ackIdleKeepalive": return boolean.class;
+        case "allowcleartextpasswordwithouttls":
+        case "allowCleartextPasswordWithoutTls": return boolean.class;
         case "applicationname":
         case "applicationName": return java.lang.String.class;
         case "binary": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
-        case "buffersize":
-        case "bufferSize": return int.class;
+        case "bufferevents":
+        case "bufferEvents": return int.class;
         case "channelbinding":
         case "channelBinding": return java.lang.String.class;
         case "connecttimeout":
@@ -149,10 +157,14 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "failurepolicy":
         case "failurePolicy": return java.lang.String.class;
         case "host": return java.lang.String.class;
+        case "includerelationevents":
+        case "includeRelationEvents": return boolean.class;
         case "includetransactionevents":
         case "includeTransactionEvents": return boolean.class;
         case "maxinflight":
         case "maxInflight": return int.class;
+        case "maxmessagesize":
+        case "maxMessageSize": return int.class;
         case "messages": return boolean.class;
         case "origin": return java.lang.String.class;
         case "outputformat":
@@ -216,13 +228,15 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "ackidlekeepalive":
         case "ackIdleKeepalive": return target.getConfiguration().isAckIdleKeepalive();
+        case "allowcleartextpasswordwithouttls":
+        case "allowCleartextPasswordWithoutTls": return target.getConfiguration().isAllowCleartextPasswordWithoutTls();
         case "applicationname":
         case "applicationName": return target.getConfiguration().getApplicationName();
         case "binary": return target.getConfiguration().isBinary();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
-        case "buffersize":
-        case "bufferSize": return target.getConfiguration().getBufferSize();
+        case "bufferevents":
+        case "bufferEvents": return target.getConfiguration().getBufferEvents();
         case "channelbinding":
         case "channelBinding": return target.getConfiguration().getChannelBinding();
         case "connecttimeout":
@@ -245,10 +259,14 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "failurepolicy":
         case "failurePolicy": return target.getConfiguration().getFailurePolicy();
         case "host": return target.getConfiguration().getHost();
+        case "includerelationevents":
+        case "includeRelationEvents": return target.getConfiguration().isIncludeRelationEvents();
         case "includetransactionevents":
         case "includeTransactionEvents": return target.getConfiguration().isIncludeTransactionEvents();
         case "maxinflight":
         case "maxInflight": return target.getConfiguration().getMaxInflight();
+        case "maxmessagesize":
+        case "maxMessageSize": return target.getConfiguration().getMaxMessageSize();
         case "messages": return target.getConfiguration().isMessages();
         case "origin": return target.getConfiguration().getOrigin();
         case "outputformat":

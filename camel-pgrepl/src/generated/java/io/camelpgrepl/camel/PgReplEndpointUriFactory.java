@@ -24,12 +24,13 @@ public class PgReplEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(50);
+        Set<String> props = new HashSet<>(53);
         props.add("ackIdleKeepalive");
+        props.add("allowCleartextPasswordWithoutTls");
         props.add("applicationName");
         props.add("binary");
         props.add("bridgeErrorHandler");
-        props.add("bufferSize");
+        props.add("bufferEvents");
         props.add("channelBinding");
         props.add("connectTimeout");
         props.add("createPublication");
@@ -42,8 +43,10 @@ public class PgReplEndpointUriFactory extends org.apache.camel.support.component
         props.add("failoverSlot");
         props.add("failurePolicy");
         props.add("host");
+        props.add("includeRelationEvents");
         props.add("includeTransactionEvents");
         props.add("maxInflight");
+        props.add("maxMessageSize");
         props.add("messages");
         props.add("origin");
         props.add("outputFormat");

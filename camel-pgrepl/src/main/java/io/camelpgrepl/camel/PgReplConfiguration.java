@@ -121,6 +121,9 @@ public class PgReplConfiguration implements Cloneable {
     @UriParam(label = "consumer", defaultValue = "false")
     private boolean includeTransactionEvents = false;
 
+    @UriParam(label = "consumer", defaultValue = "false")
+    private boolean includeRelationEvents = false;
+
     @UriParam(label = "consumer", defaultValue = "1")
     private int maxInflight = 1;
 
@@ -167,7 +170,13 @@ public class PgReplConfiguration implements Cloneable {
     private String applicationName = "camel-pgrepl";
 
     @UriParam(label = "advanced", defaultValue = "8192")
-    private int bufferSize = 8192;
+    private int bufferEvents = 8192;
+
+    @UriParam(label = "advanced", defaultValue = "268435456")
+    private int maxMessageSize = 256 * 1024 * 1024;
+
+    @UriParam(label = "security", defaultValue = "false")
+    private boolean allowCleartextPasswordWithoutTls = false;
 
     @UriParam(label = "advanced", defaultValue = "30s", javaType = "java.time.Duration")
     private Duration shutdownTimeout = Duration.ofSeconds(30);
@@ -451,6 +460,15 @@ public class PgReplConfiguration implements Cloneable {
         this.includeTransactionEvents = includeTransactionEvents;
     }
 
+    public boolean isIncludeRelationEvents() {
+        return includeRelationEvents;
+    }
+
+    /** Also emit a RELATION exchange (body: the table's columns and key) each time pgoutput describes a table, when outputFormat is change. */
+    public void setIncludeRelationEvents(boolean includeRelationEvents) {
+        this.includeRelationEvents = includeRelationEvents;
+    }
+
     public int getMaxInflight() {
         return maxInflight;
     }
@@ -586,13 +604,31 @@ public class PgReplConfiguration implements Cloneable {
         this.applicationName = applicationName;
     }
 
-    public int getBufferSize() {
-        return bufferSize;
+    public int getBufferEvents() {
+        return bufferEvents;
     }
 
     /** How many events the client buffers between the socket and the consumer; when full, reading pauses. */
-    public void setBufferSize(int bufferSize) {
-        this.bufferSize = bufferSize;
+    public void setBufferEvents(int bufferEvents) {
+        this.bufferEvents = bufferEvents;
+    }
+
+    public int getMaxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /** The largest protocol message accepted, in bytes; a longer length word is a protocol error, not an allocation. */
+    public void setMaxMessageSize(int maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    public boolean isAllowCleartextPasswordWithoutTls() {
+        return allowCleartextPasswordWithoutTls;
+    }
+
+    /** Allow sending a cleartext password (password authentication) over a connection that is not encrypted. */
+    public void setAllowCleartextPasswordWithoutTls(boolean allowCleartextPasswordWithoutTls) {
+        this.allowCleartextPasswordWithoutTls = allowCleartextPasswordWithoutTls;
     }
 
     public Duration getShutdownTimeout() {
@@ -676,7 +712,9 @@ public class PgReplConfiguration implements Cloneable {
                 .origin(ObjectHelper.isEmpty(origin) ? null : origin)
                 .ackIdleKeepalive(ackIdleKeepalive)
                 .strictStartLsn(strictStartLsn)
-                .bufferEvents(bufferSize)
+                .bufferEvents(bufferEvents)
+                .maxMessageSize(maxMessageSize)
+                .allowCleartextPasswordWithoutTls(allowCleartextPasswordWithoutTls)
                 .createSlot(createSlot)
                 .temporarySlot(temporarySlot)
                 .failoverSlot(failoverSlot)

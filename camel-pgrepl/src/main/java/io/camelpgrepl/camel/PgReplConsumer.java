@@ -407,6 +407,9 @@ public class PgReplConsumer extends DefaultConsumer {
         } else if (ev instanceof ChangeEvent.LogicalMessage m) {
             sendChange(s, ev, "MESSAGE", m, null, null, m.xid());
             sent = true;
+        } else if (ev instanceof ChangeEvent.RelationChange r && cfg.isIncludeRelationEvents()) {
+            sendChange(s, ev, "RELATION", r.relation(), r.relation().schema(), r.relation().table(), 0);
+            sent = true;
         } else if (txEvents && (ev instanceof ChangeEvent.TransactionBegin || ev instanceof ChangeEvent.PrepareBegin
                 || ev instanceof ChangeEvent.TransactionCommit || ev instanceof ChangeEvent.TransactionPrepared
                 || ev instanceof ChangeEvent.PreparedCommitted || ev instanceof ChangeEvent.PreparedRolledBack

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.camelpgrepl.client.Lsn;
 import io.camelpgrepl.pgoutput.ChangeEvent;
+import io.camelpgrepl.pgoutput.RelationInfo;
 import io.camelpgrepl.pgoutput.RowChange;
 import org.apache.camel.Converter;
 
@@ -36,6 +37,12 @@ public final class PgReplConverters {
     @Converter
     public static Map<String, Object> truncateToMap(ChangeEvent.TruncateChange truncate) {
         return truncate.toMap();
+    }
+
+    /** A table's shape as a map with keys schema, table, relationId, replicaIdentity, keyColumns, columns. */
+    @Converter
+    public static Map<String, Object> relationToMap(RelationInfo relation) {
+        return relation.toMap();
     }
 
     /** The content of a logical decoding message. */

@@ -123,6 +123,37 @@ public final class RelationInfo {
         }
     }
 
+    /**
+     * The table's shape as a map with keys schema, table, relationId, replicaIdentity ({@code default},
+     * {@code nothing}, {@code full} or {@code index}), keyColumns, and columns (each: name, typeOid, typeModifier,
+     * key).
+     */
+    public Map<String, Object> toMap() {
+        List<Map<String, Object>> cols = new ArrayList<>(columns.size());
+        for (PgOutputMessage.Column c : columns) {
+            Map<String, Object> col = new LinkedHashMap<>(8);
+            col.put("name", c.name());
+            col.put("typeOid", Integer.toUnsignedLong(c.typeOid()));
+            col.put("typeModifier", c.typmod());
+            col.put("key", c.isKey());
+            cols.add(Collections.unmodifiableMap(col));
+        }
+        Map<String, Object> m = new LinkedHashMap<>(8);
+        m.put("schema", schema);
+        m.put("table", table);
+        m.put("relationId", Integer.toUnsignedLong(relationId));
+        m.put("replicaIdentity", switch (replicaIdentity) {
+            case 'd' -> "default";
+            case 'n' -> "nothing";
+            case 'f' -> "full";
+            case 'i' -> "index";
+            default -> String.valueOf(replicaIdentity);
+        });
+        m.put("keyColumns", keyColumns);
+        m.put("columns", Collections.unmodifiableList(cols));
+        return Collections.unmodifiableMap(m);
+    }
+
     @Override
     public String toString() {
         return "RelationInfo[" + schema + "." + table + " id=" + Integer.toUnsignedString(relationId) + ", columns="

@@ -18,7 +18,8 @@ class PgReplComponentJsonTest {
             "includeTransactionEvents", "maxInflight", "failurePolicy", "reconnectDelay", "reconnectMaxDelay",
             "reconnectMaxAttempts", "createSlot", "temporarySlot", "failoverSlot", "createPublication",
             "publicationTables", "dropSlotOnStop", "ackIdleKeepalive", "connectTimeout", "receiveTimeout",
-            "applicationName", "expectedSystemId", "strictStartLsn", "bufferSize", "shutdownTimeout");
+            "applicationName", "expectedSystemId", "strictStartLsn", "bufferEvents", "shutdownTimeout",
+            "includeRelationEvents", "maxMessageSize", "allowCleartextPasswordWithoutTls");
 
     private static String resource(String name) throws Exception {
         try (InputStream in = PgReplComponentJsonTest.class.getClassLoader().getResourceAsStream(name)) {

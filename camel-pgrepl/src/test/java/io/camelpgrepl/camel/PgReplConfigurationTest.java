@@ -73,7 +73,8 @@ class PgReplConfigurationTest extends CamelTestSupport {
                                     + "&messages=true&streaming=parallel&twoPhase=true&origin=none&applicationName=app"
                                     + "&createSlot=true&temporarySlot=true&createPublication=true"
                                     + "&publicationTables=public.orders,public.lines&dropSlotOnStop=true"
-                                    + "&ackIdleKeepalive=false&strictStartLsn=true&bufferSize=100"
+                                    + "&ackIdleKeepalive=false&strictStartLsn=true&bufferEvents=100&maxMessageSize=1048576"
+                                    + "&allowCleartextPasswordWithoutTls=true"
                                     + "&expectedSystemId=7291234567890123456");
 
         ReplicationConfig rc = e.getConfiguration().toReplicationConfig(context, null);
@@ -107,6 +108,8 @@ class PgReplConfigurationTest extends CamelTestSupport {
         assertThat(rc.ackIdleKeepalive()).isFalse();
         assertThat(rc.strictStartLsn()).isTrue();
         assertThat(rc.bufferEvents()).isEqualTo(100);
+        assertThat(rc.maxMessageSize()).isEqualTo(1048576);
+        assertThat(rc.allowCleartextPasswordWithoutTls()).isTrue();
         assertThat(rc.expectedSystemId()).isEqualTo(7291234567890123456L);
     }
 

@@ -248,4 +248,36 @@ class PgReplConsumerIT extends CamelTestSupport {
         assertThat(truncate.get("tables").toString()).contains("public.items");
         assertThat(received.get(4).getMessage().getHeader(PgReplConstants.OPERATION)).isEqualTo("TRUNCATE");
     }
+
+    @Test
+    void relationEventsShowTheTableShapeBeforeItsRowsAndAfterAlterTable() throws Exception {
+        String uri = prepare() + "&includeRelationEvents=true";
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId("relations").to("mock:relations");
+            }
+        });
+        MockEndpoint mock = getMockEndpoint("mock:relations");
+        mock.expectedMessageCount(4);
+        PG.server().execute(db, "INSERT INTO items VALUES (1, 'a', 1)",
+                "ALTER TABLE items ADD COLUMN sku text, DROP COLUMN price",
+                "INSERT INTO items VALUES (2, 'b', 'SKU-2')");
+
+        mock.assertIsSatisfied(20_000);
+        List<Exchange> received = mock.getReceivedExchanges();
+        assertThat(received).extracting(e -> e.getMessage().getHeader(PgReplConstants.MESSAGE_TYPE))
+                .containsExactly("RELATION", "INSERT", "RELATION", "INSERT");
+        Map<Object, Object> before = received.get(0).getMessage().getBody(Map.class);
+        Map<Object, Object> after = received.get(2).getMessage().getBody(Map.class);
+        assertThat(before).containsEntry("schema", "public").containsEntry("table", "items")
+                .containsEntry("replicaIdentity", "default").containsEntry("keyColumns", List.of("id"));
+        assertThat(((List<Map<String, Object>>) before.get("columns"))).extracting(c -> c.get("name"))
+                .containsExactly("id", "name", "price");
+        assertThat(((List<Map<String, Object>>) after.get("columns"))).extracting(c -> c.get("name"))
+                .containsExactly("id", "name", "sku");
+        assertThat(received.get(2).getMessage().getHeader(PgReplConstants.TABLE)).isEqualTo("items");
+        Map<String, Object> row = (Map<String, Object>) received.get(3).getMessage().getBody(Map.class).get("after");
+        assertThat(row).containsEntry("sku", "SKU-2").doesNotContainKey("price");
+    }
 }
