@@ -2,8 +2,13 @@ package io.camelpgrepl.camel;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
+import org.apache.camel.util.json.JsonObject;
+import org.apache.camel.util.json.Jsoner;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,5 +54,30 @@ class PgReplComponentJsonTest {
                 .contains("PgReplEndpointConfigurer");
         assertThat(resource("META-INF/services/org/apache/camel/TypeConverterLoader"))
                 .contains("PgReplConvertersLoader");
+    }
+
+    @Test
+    void componentPageDocumentsEveryOptionWithItsDefaultAndEveryHeader() throws Exception {
+        JsonObject json = (JsonObject) Jsoner.deserialize(resource("META-INF/io/camelpgrepl/camel/pgrepl.json"));
+        String page = Files.readString(Path.of("..", "src-docs", "pgrepl-component.adoc"), StandardCharsets.UTF_8);
+
+        JsonObject properties = (JsonObject) json.get("properties");
+        for (Map.Entry<String, Object> e : properties.entrySet()) {
+            JsonObject option = (JsonObject) e.getValue();
+            if (!"parameter".equals(option.getString("kind"))) {
+                continue;
+            }
+            Object def = option.get("defaultValue");
+            String row = "| `" + e.getKey() + "` | " + option.getString("group") + " | "
+                         + (def == null ? "" : "`" + def + "`");
+            assertThat(page).as("src-docs/pgrepl-component.adoc documents option %s with its group and default; "
+                                + "regenerate the options table from pgrepl.json", e.getKey()).contains(row);
+        }
+        for (String header : ((JsonObject) json.get("headers")).keySet()) {
+            assertThat(page).as("header %s is documented", header).contains("| `" + header + "` |");
+        }
+        for (String option : ((JsonObject) json.get("componentProperties")).keySet()) {
+            assertThat(page).as("component option %s is documented", option).contains("`" + option + "`");
+        }
     }
 }
