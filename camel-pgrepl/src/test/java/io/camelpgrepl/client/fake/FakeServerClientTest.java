@@ -260,4 +260,20 @@ class FakeServerClientTest {
                     .satisfies(e -> assertThat(((ServerErrorException) e).isTransient()).isTrue());
         }
     }
+
+    @Test
+    void aWalsenderEndingTheCopyOnServerShutdownIsATransientConnectionError() throws Exception {
+        try (FakePgServer server = new FakePgServer(s -> {
+            s.readStartup();
+            s.acceptLogin("16.4");
+            s.acceptUntilStreaming();
+            // what WalSndDone sends before proc_exit: CommandComplete "COPY 0", no CopyDone
+            s.send('C', "COPY 0\0".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            s.close();
+        }); ReplicationClient client = ReplicationClient.connect(config(server).build())) {
+            assertThatThrownBy(client::recv).isInstanceOf(ConnectionException.class)
+                    .hasMessageContaining("shutting down").hasMessageContaining("'s'")
+                    .satisfies(e -> assertThat(((ConnectionException) e).isTransient()).isTrue());
+        }
+    }
 }
