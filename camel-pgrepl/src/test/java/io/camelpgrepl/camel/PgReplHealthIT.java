@@ -18,6 +18,7 @@ import io.camelpgrepl.testing.PostgresExtension;
 import io.camelpgrepl.testing.TestUsers;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.console.DevConsole;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -208,6 +209,11 @@ class PgReplHealthIT extends CamelTestSupport {
         assertThat(output).as("the log never shows the password").doesNotContain(password);
         assertThat(context.getRoute(routeId).getEndpoint().toString()).doesNotContain(password);
         assertThat(camelMBeanAttributes()).as("JMX").isNotEmpty().noneMatch(v -> v.contains(password));
+        PgReplDevConsole console = new PgReplDevConsole();
+        console.setCamelContext(context);
+        assertThat(console.call(DevConsole.MediaType.TEXT).toString()).as("dev console").contains(s.lastError())
+                .doesNotContain(password);
+        assertThat(console.call(DevConsole.MediaType.JSON).toString()).doesNotContain(password);
         return s.lastError();
     }
 
