@@ -141,7 +141,8 @@ class PgReplAcknowledgementIT extends CamelTestSupport {
                       END LOOP;
                     END $$""");
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> transactions.committed() == 2080 && transactions.rowIds.size() == 10_000);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> transactions.committed() == 2080 && transactions.rowIds.size() == 10_000);
             Lsn last = transactions.lastEndLsn();
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(f.confirmedFlush())
                     .as("the slot ends at the last commit's end LSN").isEqualTo(last));

@@ -35,7 +35,7 @@ class PgReplChaosIT extends CamelTestSupport {
     /** Rows per transaction: every transaction inserts the next {@code BATCH} ids in order. */
     private static final int BATCH = 5_000;
 
-    /** What the route saw, in arrival order: row ids (repeats included) and Commit end LSNs. Counts, never holds exchanges. */
+    /** What the route saw, in arrival order: row ids (repeats included) and Commit end LSNs; never the exchanges. */
     static final class Arrivals {
         private int[] ids = new int[1 << 16];
         private int size;
@@ -157,7 +157,8 @@ class PgReplChaosIT extends CamelTestSupport {
         writer.get(60, TimeUnit.SECONDS);
         int rows = transactions * BATCH;
 
-        await().atMost(Duration.ofSeconds(120)).until(() -> arrivals.highest() == rows && arrivals.distinctCommits() == transactions);
+        await().atMost(Duration.ofSeconds(120))
+                .until(() -> arrivals.highest() == rows && arrivals.distinctCommits() == transactions);
         Lsn lastCommitEnd = arrivals.lastCommitEnd();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(f.confirmedFlush())
                 .as("the slot ends at the last commit's end LSN").isEqualTo(lastCommitEnd));
