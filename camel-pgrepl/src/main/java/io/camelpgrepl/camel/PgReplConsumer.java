@@ -192,7 +192,10 @@ public class PgReplConsumer extends DefaultConsumer {
             Duration delay = cfg.getReconnectDelay();
             int attempts = 0;
             while (running) {
-                state = State.CONNECTING;
+                if (state != State.STANDBY) {
+                    // a standby consumer stays standby (and ready) while it retries, instead of flapping to connecting
+                    state = State.CONNECTING;
+                }
                 Outcome outcome;
                 try {
                     ReplicationClient client = ReplicationClient.connect(

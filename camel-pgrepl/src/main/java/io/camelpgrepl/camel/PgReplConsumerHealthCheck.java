@@ -6,8 +6,13 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * Readiness of one pgrepl consumer: UP while connected and streaming, DOWN otherwise with the last error. Reads a
- * {@link PgReplConsumerState} snapshot, never the live consumer state.
+ * Readiness of one pgrepl consumer: UP while streaming (or suspended) and while standing by, DOWN otherwise with the
+ * last error. Reads a {@link PgReplConsumerState} snapshot, never the live consumer state.
+ *
+ * <p>A standby consumer (another one holds the slot, SQLSTATE 55006) is UP with {@code state=standby} and a message
+ * saying so: it is healthy and takes over as soon as the slot is free. Reporting it DOWN would keep the second
+ * instance of an active/passive pair unready forever, and would stall a rolling update whose new instance waits for
+ * the old one to release the slot.
  */
 public class PgReplConsumerHealthCheck extends AbstractHealthCheck {
 
@@ -40,6 +45,12 @@ public class PgReplConsumerHealthCheck extends AbstractHealthCheck {
         builder.detail("lag.bytes", s.lagBytes());
         builder.detail("reconnects", s.reconnects());
         if (s.isReady()) {
+            builder.up();
+            return;
+        }
+        if (s.state() == PgReplConsumerState.State.STANDBY) {
+            builder.message("pgrepl consumer of slot '" + s.slot() + "' is standby: another consumer holds the slot;"
+                            + " this one takes over when it is released");
             builder.up();
             return;
         }

@@ -212,8 +212,11 @@ final class PgConnection implements Closeable {
                 case 'E': {
                     ServerError err = BackendMessages.serverError(f);
                     if (err.sqlState().startsWith("28")) {
+                        String action = "28P01".equals(err.sqlState()) ? "check the user and password"
+                                : "check the role (LOGIN, REPLICATION) and the server's pg_hba.conf for this user,"
+                                  + " database and address";
                         throw new AuthenticationException("Authentication as user '" + config.user() + "' to "
-                                + config.endpoint() + " failed: " + err.describe(),
+                                + config.endpoint() + " failed: " + err.describe() + "; " + action,
                                 new ServerErrorException("startup", err));
                     }
                     throw new ServerErrorException("Connecting to " + config.endpoint() + " as '" + config.user()

@@ -331,6 +331,15 @@ public final class ReplicationClient implements AutoCloseable {
                     case 'c':
                         finishAfterServerCopyDone();
                         return;
+                    case 'C':
+                        // A walsender whose server shuts down (WalSndDone) ends the copy with CommandComplete and
+                        // exits, without CopyDone: the stream did not end because we asked.
+                        if (stopRequested) {
+                            return;
+                        }
+                        throw new ConnectionException("Server " + config.endpoint() + " ended the replication stream"
+                                + " of slot '" + config.slot() + "' (it is shutting down); connect again once it is"
+                                + " back");
                     case 'E':
                         throw new ServerErrorException("Replication stream of slot '" + config.slot() + "' from "
                                 + config.endpoint() + " ended", BackendMessages.serverError(f));

@@ -139,7 +139,11 @@ class FakeServerClientTest {
 
             s.statusUpdates.clear();
             s.keepalive(0x200, true);
-            StandbyStatusUpdate reply = nextUpdate(s);
+            // a scheduled update (every 50 ms) may still be on its way; the reply is the first one past 0x190
+            StandbyStatusUpdate reply;
+            do {
+                reply = nextUpdate(s);
+            } while (reply.write().equals(Lsn.of(0x190)));
             assertThat(reply.write()).as("a keepalive asking for a reply is answered with its position")
                     .isEqualTo(Lsn.of(0x200));
             assertThat(reply.flush()).as("idle advancement is off").isEqualTo(Lsn.of(0x190));
@@ -258,6 +262,22 @@ class FakeServerClientTest {
             assertThatThrownBy(client::recv).isInstanceOf(ServerErrorException.class)
                     .hasMessageContaining("57P01")
                     .satisfies(e -> assertThat(((ServerErrorException) e).isTransient()).isTrue());
+        }
+    }
+
+    @Test
+    void aWalsenderEndingTheCopyOnServerShutdownIsATransientConnectionError() throws Exception {
+        try (FakePgServer server = new FakePgServer(s -> {
+            s.readStartup();
+            s.acceptLogin("16.4");
+            s.acceptUntilStreaming();
+            // what WalSndDone sends before proc_exit: CommandComplete "COPY 0", no CopyDone
+            s.send('C', "COPY 0\0".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            s.close();
+        }); ReplicationClient client = ReplicationClient.connect(config(server).build())) {
+            assertThatThrownBy(client::recv).isInstanceOf(ConnectionException.class)
+                    .hasMessageContaining("shutting down").hasMessageContaining("'s'")
+                    .satisfies(e -> assertThat(((ConnectionException) e).isTransient()).isTrue());
         }
     }
 }
