@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLSession;
@@ -87,6 +88,8 @@ final class PgConnection implements Closeable {
         Closeable raw = null;
         ScheduledFuture<?> watchdog = null;
         final Closeable[] toClose = new Closeable[1];
+        // Set before the watchdog closes the socket: the blocked read may fail before the watchdog task returns.
+        AtomicBoolean expired = new AtomicBoolean();
         try {
             InputStream in;
             OutputStream out;
@@ -95,8 +98,7 @@ final class PgConnection implements Closeable {
                 SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
                 raw = ch;
                 toClose[0] = ch;
-                watchdog = WATCHDOG.schedule(() -> closeQuietly(toClose[0]),
-                        config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                watchdog = scheduleWatchdog(config, toClose, expired);
                 ch.connect(UnixDomainSocketAddress.of(config.unixSocketPath()));
                 in = new ChannelIn(ch);
                 out = new ChannelOut(ch);
@@ -104,8 +106,7 @@ final class PgConnection implements Closeable {
                 Socket s = new Socket();
                 raw = s;
                 toClose[0] = s;
-                watchdog = WATCHDOG.schedule(() -> closeQuietly(toClose[0]),
-                        config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                watchdog = scheduleWatchdog(config, toClose, expired);
                 s.setTcpNoDelay(true);
                 s.setKeepAlive(true);
                 s.connect(new InetSocketAddress(config.host(), config.port()),
@@ -150,10 +151,10 @@ final class PgConnection implements Closeable {
             return c;
         } catch (ReplicationException e) {
             closeQuietly(raw);
-            throw watchdogExpired(watchdog, config, e);
+            throw watchdogExpired(expired, config, e);
         } catch (IOException e) {
             closeQuietly(raw);
-            throw watchdogExpired(watchdog, config, new ConnectionException(
+            throw watchdogExpired(expired, config, new ConnectionException(
                     "Cannot connect to " + config.endpoint() + ": " + e.getMessage(), e));
         } finally {
             if (watchdog != null) {
@@ -162,9 +163,17 @@ final class PgConnection implements Closeable {
         }
     }
 
-    private static ReplicationException watchdogExpired(ScheduledFuture<?> watchdog, ReplicationConfig config,
+    /** Closes whatever {@code toClose} holds when connectTimeout passes, after marking {@code expired}. */
+    private static ScheduledFuture<?> scheduleWatchdog(ReplicationConfig config, Closeable[] toClose, AtomicBoolean expired) {
+        return WATCHDOG.schedule(() -> {
+            expired.set(true);
+            closeQuietly(toClose[0]);
+        }, config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static ReplicationException watchdogExpired(AtomicBoolean expired, ReplicationConfig config,
                                                         ReplicationException e) {
-        if (watchdog != null && watchdog.isDone() && !watchdog.isCancelled()) {
+        if (expired.get()) {
             return new ConnectionException("Connecting to " + config.endpoint() + " did not complete within connectTimeout="
                     + config.connectTimeout() + " (" + e.getMessage() + ")", e);
         }
