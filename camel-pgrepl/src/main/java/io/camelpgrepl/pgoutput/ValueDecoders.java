@@ -496,8 +496,16 @@ final class ValueDecoders {
             this.type = type;
         }
 
+        /**
+         * Date and time text is only read in the default styles: a value that does not parse says which setting
+         * the walsender must have (it takes role and database settings, e.g. {@code ALTER ROLE ... SET DateStyle}).
+         */
         PgOutputException fail() {
-            return invalid(type, buf, start, end - start);
+            String setting = type.equals("interval") ? "IntervalStyle = 'postgres'" : "DateStyle = 'ISO'";
+            PgOutputException e = invalid(type, buf, start, end - start);
+            return new PgOutputException(e.getMessage() + "; text-mode " + type + " values are read as printed with "
+                    + setting + ": give the replication role or database that setting (or reset it), or stream with"
+                    + " binary=true");
         }
 
         boolean atEnd() {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ import io.camelpgrepl.client.ReplicationConfig;
 import io.camelpgrepl.client.SslMode;
 import io.camelpgrepl.client.StreamingMode;
 import io.camelpgrepl.pgoutput.ChangeEvent;
+import io.camelpgrepl.pgoutput.PgInterval;
+import io.camelpgrepl.pgoutput.PgOutputException;
 import io.camelpgrepl.pgoutput.PgOutputMessage;
 import io.camelpgrepl.pgoutput.PgText;
 import io.camelpgrepl.pgoutput.PgTypes;
@@ -230,12 +233,24 @@ class PgOutputIT {
                     "a_tstz", "'{294276-12-31 23:59:59.999999+00}'",
                     "big", "repeat('😀中文e\u0301', 3000)");
 
-            Map<Boolean, List<RowChange>> byMode = new LinkedHashMap<>();
-            for (boolean binary : new boolean[] {false, true}) {
-                String mode = binary ? "binary mode" : "text mode";
+            insertTyped(s, table, 6, "UTC",
+                    "n", "(repeat('9', 131072) || '.' || repeat('9', 16383))::numeric",
+                    "a_n", "ARRAY[('0.' || repeat('0', 16382) || '1')::numeric, ('-1' || repeat('0', 131071))::numeric]",
+                    "f8", "'-5e-324'", "a_f4", "'{-1e-45,3.4028235e38}'");
+
+            List<List<RowChange>> decodedRows = new ArrayList<>();
+            for (Pass pass : PASSES) {
                 List<Decoded> decoded;
-                try (DecodedStream stream = DecodedStream.open(config(slot, pub).binary(binary).build())) {
-                    decoded = stream.readAckPoints(5);
+                try {
+                    if (pass.walsenderTimeZone() != null) {
+                        s.run("ALTER DATABASE " + DB + " SET TimeZone = '" + pass.walsenderTimeZone() + "'",
+                                "ALTER DATABASE " + DB + " SET bytea_output = '" + pass.walsenderByteaOutput() + "'");
+                    }
+                    try (DecodedStream stream = DecodedStream.open(config(slot, pub).binary(pass.binary()).build())) {
+                        decoded = stream.readAckPoints(6);
+                    }
+                } finally {
+                    s.run("ALTER DATABASE " + DB + " RESET ALL");
                 }
                 RelationInfo relation = only(decoded, ChangeEvent.RelationChange.class).relation();
                 assertThat(relation.columns()).as("columns the Relation message describes")
@@ -244,11 +259,10 @@ class PgOutputIT {
                 assertThat(relation.columns()).as("every column type has a typed decoder")
                         .allSatisfy(c -> assertThat(PgTypes.isKnown(c.typeOid())).as(c.name()).isTrue());
                 List<RowChange> rows = rows(decoded, table);
-                assertThat(rows).as(mode + " inserts").extracting(r -> r.after().get("id"))
-                        .containsExactly(1, 2, 3, 4, 5);
-                byMode.put(binary, rows);
-                // Binary timestamptz is UTC; text mode prints it in the walsender's TimeZone (the server's).
-                s.run("SET TimeZone = '" + (binary ? "UTC" : SERVER_TIME_ZONE) + "'");
+                assertThat(rows).as(pass.label() + " inserts").extracting(r -> r.after().get("id"))
+                        .containsExactly(1, 2, 3, 4, 5, 6);
+                decodedRows.add(rows);
+                s.run("SET TimeZone = '" + pass.comparedInTimeZone() + "'", "SET bytea_output = 'hex'");
                 SoftAssertions softly = new SoftAssertions();
                 for (RowChange row : rows) {
                     List<String> printed = s.row("SELECT " + relation.columns().stream()
@@ -258,7 +272,7 @@ class PgOutputIT {
                         PgOutputMessage.Column c = relation.columns().get(i);
                         Object value = row.after().get(c.name());
                         softly.assertThat(PgText.toText(value, c.typeOid()))
-                                .as("%s, row %s, column %s (%s): %s", mode, row.after().get("id"), c.name(),
+                                .as("%s, row %s, column %s (%s): %s", pass.label(), row.after().get("id"), c.name(),
                                         TYPED_COLUMNS.getOrDefault(c.name(), "int"), describe(value))
                                 .isEqualTo(printed.get(i));
                     }
@@ -266,18 +280,36 @@ class PgOutputIT {
                 softly.assertAll();
             }
 
-            List<RowChange> textRows = byMode.get(false);
-            List<RowChange> binaryRows = byMode.get(true);
-            for (int r = 0; r < textRows.size(); r++) {
-                for (String column : textRows.get(r).after().keySet()) {
-                    assertThat(comparable(binaryRows.get(r).after().get(column)))
-                            .as("row %d, column %s: binary mode decodes to the same Java value as text mode", r + 1,
-                                    column)
-                            .isEqualTo(comparable(textRows.get(r).after().get(column)));
+            List<RowChange> textRows = decodedRows.get(0);
+            for (int p = 1; p < PASSES.size(); p++) {
+                List<RowChange> other = decodedRows.get(p);
+                for (int r = 0; r < textRows.size(); r++) {
+                    for (String column : textRows.get(r).after().keySet()) {
+                        assertThat(comparable(other.get(r).after().get(column)))
+                                .as("row %d, column %s: %s decodes to the same Java value as text mode", r + 1, column,
+                                        PASSES.get(p).label())
+                                .isEqualTo(comparable(textRows.get(r).after().get(column)));
+                    }
                 }
             }
         }
     }
+
+    /**
+     * One way to stream the typed table: text or binary, and settings the walsender takes from the database (null:
+     * the server's). The printed text is compared in the TimeZone the decoded timestamptz values carry.
+     */
+    private record Pass(String label, boolean binary, String walsenderTimeZone, String walsenderByteaOutput) {
+        String comparedInTimeZone() {
+            return walsenderTimeZone != null ? walsenderTimeZone : binary ? "UTC" : SERVER_TIME_ZONE;
+        }
+    }
+
+    private static final List<Pass> PASSES = List.of(
+            new Pass("text mode", false, null, null),
+            new Pass("binary mode", true, null, null),
+            new Pass("text mode, walsender in America/St_Johns with bytea_output escape", false, "America/St_Johns",
+                    "escape"));
 
     private static <T> List<T> concat(List<T> a, List<T> b) {
         List<T> out = new ArrayList<>(a);
@@ -307,6 +339,42 @@ class PgOutputIT {
         return v;
     }
 
+    @Test
+    void textInAnotherDateStyleOrIntervalStyleIsADecodingErrorThatSaysWhatToSetNotAGuess() throws Exception {
+        String db = "pgoutput_it_styles";
+        if (PG.server().queryLong("postgres", "SELECT count(*) FROM pg_database WHERE datname = ?", db) == 0) {
+            PG.server().createDatabase(db);
+        }
+        PG.server().execute(db, "ALTER DATABASE " + db + " SET DateStyle = 'SQL, DMY'",
+                "ALTER DATABASE " + db + " SET IntervalStyle = 'sql_standard'");
+        String dates = name("dates");
+        String intervals = name("intervals");
+        String pub = "pub_" + dates;
+        String slot = name("slot");
+        PG.server().execute(db, "CREATE TABLE " + dates + " (id int PRIMARY KEY, d date)",
+                "CREATE TABLE " + intervals + " (id int PRIMARY KEY, iv interval)");
+        PG.server().createSlotAndPublication(db, slot, pub, dates, intervals);
+        PG.server().execute(db, "INSERT INTO " + dates + " VALUES (1, '2024-02-29')",
+                "INSERT INTO " + intervals + " VALUES (1, '1 year 2 mons 3 days 04:05:06')");
+
+        try (DecodedStream stream = DecodedStream.open(config(slot, pub).database(db).build())) {
+            assertThatThrownBy(() -> stream.readUntil(e -> false)).as("a date the walsender printed as SQL, DMY")
+                    .isInstanceOf(PgOutputException.class).hasMessageContaining("'d'").hasMessageContaining(dates)
+                    .hasMessageContaining("29/02/2024").hasMessageContaining("DateStyle = 'ISO'")
+                    .hasMessageContaining("binary=true");
+            assertThatThrownBy(() -> stream.readUntil(e -> false)).as("an interval printed as sql_standard")
+                    .isInstanceOf(PgOutputException.class).hasMessageContaining("'iv'")
+                    .hasMessageContaining("IntervalStyle = 'postgres'");
+        }
+        try (DecodedStream stream = DecodedStream.open(config(slot, pub).database(db).binary(true).build())) {
+            List<Decoded> decoded = stream.readAckPoints(2);
+            assertThat(rows(decoded, dates).get(0).after().get("d")).as("binary mode knows no DateStyle")
+                    .isEqualTo(LocalDate.of(2024, 2, 29));
+            assertThat(rows(decoded, intervals).get(0).after().get("iv")).as("nor IntervalStyle")
+                    .isEqualTo(new PgInterval(14, 3, 14_706_000_000L));
+        }
+    }
+
     // ------------------------------------------------------------------ 2. replica identity and TOAST
 
     @Test
@@ -317,7 +385,7 @@ class PgOutputIT {
         String pub = "pub_" + def;
         try (SqlSession s = session()) {
             s.run("CREATE TABLE " + def + " (id int PRIMARY KEY, v text, big text)",
-                    "CREATE TABLE " + full + " (id int PRIMARY KEY, v text, n int)",
+                    "CREATE TABLE " + full + " (id int PRIMARY KEY, v text, n int, big text)",
                     "ALTER TABLE " + full + " REPLICA IDENTITY FULL",
                     "CREATE TABLE " + index + " (a int NOT NULL, b text NOT NULL, v text)",
                     "CREATE UNIQUE INDEX " + index + "_ab ON " + index + " (a, b)",
@@ -325,7 +393,7 @@ class PgOutputIT {
             String slot = slotFor(pub, def, full, index);
             s.run("BEGIN",
                     "INSERT INTO " + def + " VALUES (1, 'a', " + MD5_CHAIN + ")",
-                    "INSERT INTO " + full + " VALUES (1, 'a', NULL)",
+                    "INSERT INTO " + full + " VALUES (1, 'a', NULL, " + MD5_CHAIN + ")",
                     "INSERT INTO " + index + " VALUES (1, 'k', 'a')",
                     "COMMIT");
             s.run("UPDATE " + def + " SET v = 'b' WHERE id = 1");
@@ -336,64 +404,70 @@ class PgOutputIT {
             s.run("BEGIN", "DELETE FROM " + def, "DELETE FROM " + full, "DELETE FROM " + index, "COMMIT");
             String big = s.string("SELECT " + MD5_CHAIN);
 
-            List<Decoded> decoded;
-            try (DecodedStream stream = DecodedStream.open(config(slot, pub).build())) {
-                decoded = stream.readAckPoints(7);
+            for (boolean binary : new boolean[] {false, true}) {
+                String mode = binary ? "binary mode" : "text mode";
+                List<Decoded> decoded;
+                try (DecodedStream stream = DecodedStream.open(config(slot, pub).binary(binary).build())) {
+                    decoded = stream.readAckPoints(7);
+                }
+                Map<String, RelationInfo> relations = events(decoded).stream()
+                        .filter(e -> e instanceof ChangeEvent.RelationChange)
+                        .map(e -> ((ChangeEvent.RelationChange) e).relation())
+                        .collect(Collectors.toMap(RelationInfo::table, r -> r));
+                assertThat(relations.get(def).replicaIdentity()).as("DEFAULT").isEqualTo('d');
+                assertThat(relations.get(def).keyColumns()).containsExactly("id");
+                assertThat(relations.get(full).replicaIdentity()).as("FULL").isEqualTo('f');
+                assertThat(relations.get(full).keyColumns()).as("FULL: every column identifies the row")
+                        .containsExactly("id", "v", "n", "big");
+                assertThat(relations.get(index).replicaIdentity()).as("USING INDEX").isEqualTo('i');
+                assertThat(relations.get(index).keyColumns()).containsExactly("a", "b");
+
+                List<Decoded> updates = decoded.stream().filter(d -> d.message() instanceof PgOutputMessage.Update)
+                        .toList();
+                assertThat(updates).hasSize(5);
+                Map<String, Object> inserted = rows(decoded, def).get(0).after();
+                assertThat(inserted.get("big")).as("an INSERT carries the TOASTed value itself").isEqualTo(big);
+
+                RowChange nonKey = (RowChange) updates.get(0).event();
+                assertThat(oldKind(updates.get(0))).as("DEFAULT, key unchanged: no old tuple").isEqualTo((char) 0);
+                assertThat(nonKey.before()).isNull();
+                assertThat(nonKey.after()).containsEntry("id", 1).containsEntry("v", "b");
+                assertThat(nonKey.after().get("big"))
+                        .as(mode + ": an unchanged TOASTed column is the marker, not null, not the value")
+                        .isSameAs(UnchangedToast.INSTANCE);
+
+                RowChange keyChange = (RowChange) updates.get(1).event();
+                assertThat(oldKind(updates.get(1))).as("DEFAULT, key changed: old key").isEqualTo('K');
+                assertThat(keyChange.before()).as("old key only").containsExactly(Map.entry("id", 1));
+                assertThat(keyChange.after()).containsEntry("id", 2);
+                assertThat(keyChange.after().get("big")).isSameAs(UnchangedToast.INSTANCE);
+
+                RowChange fullUpdate = (RowChange) updates.get(2).event();
+                assertThat(oldKind(updates.get(2))).as("FULL: whole old tuple").isEqualTo('O');
+                assertThat(fullUpdate.before()).as(mode + ": the old tuple carries the TOASTed value itself")
+                        .containsExactly(Map.entry("id", 1), Map.entry("v", "a"), new SimpleEntry<>("n", null),
+                                Map.entry("big", big));
+                assertThat(fullUpdate.after()).containsEntry("v", "b");
+                assertThat(fullUpdate.after().get("big")).isSameAs(UnchangedToast.INSTANCE);
+
+                assertThat(oldKind(updates.get(3))).as("USING INDEX, index columns unchanged").isEqualTo((char) 0);
+                assertThat(((RowChange) updates.get(3).event()).before()).isNull();
+                RowChange indexChange = (RowChange) updates.get(4).event();
+                assertThat(oldKind(updates.get(4))).as("USING INDEX, index column changed").isEqualTo('K');
+                assertThat(indexChange.before()).containsExactly(Map.entry("a", 1), Map.entry("b", "k"));
+                assertThat(indexChange.after()).containsExactly(Map.entry("a", 1), Map.entry("b", "l"),
+                        Map.entry("v", "b"));
+
+                List<Decoded> deletes = decoded.stream().filter(d -> d.message() instanceof PgOutputMessage.Delete)
+                        .toList();
+                assertThat(deletes).extracting(d -> ((PgOutputMessage.Delete) d.message()).oldKind())
+                        .as(mode + ": old tuple kinds of the deletes").containsExactly('K', 'O', 'K');
+                assertThat(((RowChange) deletes.get(0).event()).before()).containsExactly(Map.entry("id", 2));
+                assertThat(((RowChange) deletes.get(1).event()).before()).containsExactly(Map.entry("id", 1),
+                        Map.entry("v", "b"), new SimpleEntry<>("n", null), Map.entry("big", big));
+                assertThat(((RowChange) deletes.get(2).event()).before()).containsExactly(Map.entry("a", 1),
+                        Map.entry("b", "l"));
             }
-            Map<String, RelationInfo> relations = events(decoded).stream()
-                    .filter(e -> e instanceof ChangeEvent.RelationChange)
-                    .map(e -> ((ChangeEvent.RelationChange) e).relation())
-                    .collect(Collectors.toMap(RelationInfo::table, r -> r));
-            assertThat(relations.get(def).replicaIdentity()).as("DEFAULT").isEqualTo('d');
-            assertThat(relations.get(def).keyColumns()).containsExactly("id");
-            assertThat(relations.get(full).replicaIdentity()).as("FULL").isEqualTo('f');
-            assertThat(relations.get(full).keyColumns()).as("FULL: every column identifies the row")
-                    .containsExactly("id", "v", "n");
-            assertThat(relations.get(index).replicaIdentity()).as("USING INDEX").isEqualTo('i');
-            assertThat(relations.get(index).keyColumns()).containsExactly("a", "b");
-
-            List<Decoded> updates = decoded.stream().filter(d -> d.message() instanceof PgOutputMessage.Update)
-                    .toList();
-            assertThat(updates).hasSize(5);
-            Map<String, Object> inserted = rows(decoded, def).get(0).after();
-            assertThat(inserted.get("big")).as("an INSERT carries the TOASTed value itself").isEqualTo(big);
-
-            RowChange nonKey = (RowChange) updates.get(0).event();
-            assertThat(oldKind(updates.get(0))).as("DEFAULT, key unchanged: no old tuple").isEqualTo((char) 0);
-            assertThat(nonKey.before()).isNull();
-            assertThat(nonKey.after()).containsEntry("id", 1).containsEntry("v", "b");
-            assertThat(nonKey.after().get("big")).as("unchanged TOASTed column: the marker, not null, not the value")
-                    .isSameAs(UnchangedToast.INSTANCE);
-
-            RowChange keyChange = (RowChange) updates.get(1).event();
-            assertThat(oldKind(updates.get(1))).as("DEFAULT, key changed: old key").isEqualTo('K');
-            assertThat(keyChange.before()).as("old key only").containsExactly(Map.entry("id", 1));
-            assertThat(keyChange.after()).containsEntry("id", 2);
-            assertThat(keyChange.after().get("big")).isSameAs(UnchangedToast.INSTANCE);
-
-            RowChange fullUpdate = (RowChange) updates.get(2).event();
-            assertThat(oldKind(updates.get(2))).as("FULL: whole old tuple").isEqualTo('O');
-            assertThat(fullUpdate.before()).containsExactly(Map.entry("id", 1), Map.entry("v", "a"),
-                    new SimpleEntry<>("n", null));
-            assertThat(fullUpdate.after()).containsEntry("v", "b");
-
-            assertThat(oldKind(updates.get(3))).as("USING INDEX, index columns unchanged").isEqualTo((char) 0);
-            assertThat(((RowChange) updates.get(3).event()).before()).isNull();
-            RowChange indexChange = (RowChange) updates.get(4).event();
-            assertThat(oldKind(updates.get(4))).as("USING INDEX, index column changed").isEqualTo('K');
-            assertThat(indexChange.before()).containsExactly(Map.entry("a", 1), Map.entry("b", "k"));
-            assertThat(indexChange.after()).containsExactly(Map.entry("a", 1), Map.entry("b", "l"),
-                    Map.entry("v", "b"));
-
-            List<Decoded> deletes = decoded.stream().filter(d -> d.message() instanceof PgOutputMessage.Delete)
-                    .toList();
-            assertThat(deletes).extracting(d -> ((PgOutputMessage.Delete) d.message()).oldKind())
-                    .as("old tuple kinds of the deletes").containsExactly('K', 'O', 'K');
-            assertThat(((RowChange) deletes.get(0).event()).before()).containsExactly(Map.entry("id", 2));
-            assertThat(((RowChange) deletes.get(1).event()).before()).containsExactly(Map.entry("id", 1),
-                    Map.entry("v", "b"), new SimpleEntry<>("n", null));
-            assertThat(((RowChange) deletes.get(2).event()).before()).containsExactly(Map.entry("a", 1),
-                    Map.entry("b", "l"));
         }
     }
 
