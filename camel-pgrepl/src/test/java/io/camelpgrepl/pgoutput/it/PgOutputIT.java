@@ -754,9 +754,11 @@ class PgOutputIT {
 
                     s.run("BEGIN");
                     long top = s.number("SELECT txid_current()");
-                    s.run(insertRows(table, 1001, 400), "SAVEPOINT s1", insertRows(table, 2001, 400));
+                    s.run(insertRows(table, 1001, 400), "SAVEPOINT s1", insertRows(table, 2001, 400),
+                            "SAVEPOINT s2", insertRows(table, 2501, 400), "RELEASE SAVEPOINT s2");
                     long sub = s.number("SELECT xmin::text::bigint FROM " + table + " WHERE id = 2001");
-                    decoded.addAll(stream.readUntil(blockStreamedWithRowOf(sub)));
+                    long nested = s.number("SELECT xmin::text::bigint FROM " + table + " WHERE id = 2501");
+                    decoded.addAll(stream.readUntil(blockStreamedWithRowOf(nested)));
                     s.run("ROLLBACK TO SAVEPOINT s1", "RELEASE SAVEPOINT s1", insertRows(table, 3001, 100),
                             "COMMIT");
                     s.run("INSERT INTO " + table + " VALUES (9999, 'marker')");
@@ -769,7 +771,7 @@ class PgOutputIT {
                             .filter(e -> e instanceof ChangeEvent.StreamAborted)
                             .map(ChangeEvent.StreamAborted.class::cast).toList();
                     assertThat(aborts).as(summary + ": the rolled-back transaction, then the rolled-back"
-                            + " subtransaction").hasSize(2);
+                            + " subtransaction and the one released into it").hasSize(3);
 
                     ChangeEvent.StreamAborted whole = aborts.get(0);
                     assertThat(whole.tx().xidUnsigned()).as(summary).isEqualTo(rolledBack);
@@ -788,17 +790,22 @@ class PgOutputIT {
                         assertThat(whole.abortTime()).isNull();
                     }
 
-                    ChangeEvent.StreamAborted subxact = aborts.get(1);
-                    assertThat(subxact.tx().xidUnsigned()).as("belongs to the top-level transaction").isEqualTo(top);
-                    assertThat(subxact.subxid() & 0xFFFF_FFFFL).as("the savepoint's xid").isEqualTo(sub);
-                    assertThat(subxact.topLevel()).isFalse();
-                    List<RowChange> subRows = rows(decoded, table).stream()
-                            .filter(r -> (r.xid() & 0xFFFF_FFFFL) == sub).toList();
-                    assertThat(ids(subRows)).as(summary + ": the subtransaction's rows streamed before its abort")
-                            .isNotEmpty().isSubsetOf(range(2001, 400));
-                    assertThat(subRows).allSatisfy(r -> assertThat(r.tx().xidUnsigned()).isEqualTo(top));
-                    assertThat(events.indexOf(subxact)).as("abort after the subtransaction's rows")
-                            .isGreaterThan(events.indexOf(subRows.get(subRows.size() - 1)));
+                    for (ChangeEvent.StreamAborted subxact : aborts.subList(1, 3)) {
+                        assertThat(subxact.tx().xidUnsigned()).as("belongs to the top-level transaction")
+                                .isEqualTo(top);
+                        assertThat(subxact.topLevel()).isFalse();
+                        long subxid = subxact.subxid() & 0xFFFF_FFFFL;
+                        List<RowChange> subRows = rows(decoded, table).stream()
+                                .filter(r -> (r.xid() & 0xFFFF_FFFFL) == subxid).toList();
+                        assertThat(ids(subRows)).as(summary + ": rows of subtransaction " + subxid
+                                + " streamed before its abort").isNotEmpty().isSubsetOf(subxid == sub
+                                ? range(2001, 400) : range(2501, 400));
+                        assertThat(subRows).allSatisfy(r -> assertThat(r.tx().xidUnsigned()).isEqualTo(top));
+                        assertThat(events.indexOf(subxact)).as("abort after the subtransaction's rows")
+                                .isGreaterThan(events.indexOf(subRows.get(subRows.size() - 1)));
+                    }
+                    assertThat(aborts.subList(1, 3)).extracting(a -> a.subxid() & 0xFFFF_FFFFL)
+                            .as("savepoint s1 and s2, released into it").containsExactlyInAnyOrder(sub, nested);
 
                     Set<Integer> inTable = new TreeSet<>();
                     for (String id : s.string("SELECT string_agg(id::text, ',') FROM " + table).split(",")) {
