@@ -188,7 +188,8 @@ class PgOutputIT {
                     "u", "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'", "d", "'2024-02-29'", "t", "'23:59:59.999999'",
                     "ttz", "'12:34:56.789+05:30'", "ts", "'2024-02-29 12:34:56.123456'",
                     "tstz", "'2024-07-01 12:34:56.789012'", "iv", "'1 year 2 mons -3 days 04:05:06.5'",
-                    "js", "'{\"a\": [1, 2.50, \"é\"], \"b\" : null}'", "jb", "'{\"a\": [1, 2.50, \"é\"], \"b\" : null}'",
+                    "js", "'{\"a\": [1, 2.50, \"é\"], \"b\" : null}'",
+                    "jb", "'{\"a\": [1, 2.50, \"é\"], \"b\" : null}'",
                     "a_b", "'{t,f,NULL}'", "a_i2", "'{1,-2,NULL}'", "a_i4", "'{{1,2,3},{4,NULL,6}}'", "a_i8", "'{}'",
                     "a_o", "'{0,4294967295}'", "a_f4", "'{1.5,NaN,-Infinity,1e-45}'", "a_f8", "'{0.1,1e300,NULL,-0}'",
                     "a_n", "'{1.10,NaN,-0.000001,Infinity}'",
@@ -206,7 +207,8 @@ class PgOutputIT {
             insertTyped(s, table, 2, "America/St_Johns",
                     "b", "false", "i2", "32767", "i4", "-2147483648", "i8", "9223372036854775807", "o", "0",
                     "f4", "'NaN'", "f8", "'Infinity'", "n", "'NaN'",
-                    "txt", "'😀 emoji, 中文 CJK, 한국어, e\u0301 (e + U+0301), Ω ∑ 🇩🇪'", "vc", "''", "bc", "''",
+                    "txt", "'😀 emoji, 中文 CJK, 한국어, e\u0301 (e + U+0301), Ω ∑ 🇩🇪'",
+                    "vc", "''", "bc", "''",
                     "nm", "'ünïcödé'", "by", "'\\x'", "u", "'00000000-0000-0000-0000-000000000000'",
                     "d", "'infinity'", "t", "'24:00:00'", "ttz", "'00:00:00+14'", "ts", "'infinity'",
                     "tstz", "'-infinity'", "iv", "'-178000000 years'", "js", "'[]'", "jb", "'{}'",
@@ -221,7 +223,8 @@ class PgOutputIT {
                     "ttz", "'24:00:00+00'", "ts", "'4713-01-01 00:00:00 BC'", "tstz", "'0044-03-15 12:00:00 BC'",
                     "iv", "'0'", "js", "'\"str\"'", "jb", "'[1, \"a\", {\"b\": [true, false, null]}]'",
                     "a_d", "'{4713-01-01 BC}'", "a_ts", "'{\"4713-01-01 00:00:00 BC\"}'",
-                    "a_tstz", "'{\"0044-03-15 12:00:00 BC\"}'", "a_iv", "'{\"-1 days +02:03:04\",\"1 mon -00:00:01\"}'");
+                    "a_tstz", "'{\"0044-03-15 12:00:00 BC\"}'",
+                    "a_iv", "'{\"-1 days +02:03:04\",\"1 mon -00:00:01\"}'");
             insertTyped(s, table, 4, "UTC");
             insertTyped(s, table, 5, SERVER_TIME_ZONE,
                     "f4", "'1234567'", "f8", "'123456789012345680000'",
@@ -229,13 +232,15 @@ class PgOutputIT {
                     "d", "'5874897-12-31'", "ts", "'294276-12-31 23:59:59.999999'", "tstz", "'1850-06-01 00:00:00'",
                     "ttz", "'12:00:00+05:41:16'",
                     "iv", major() >= 17 ? "'infinity'" : "'2147483647 days 2147483647:59:59.999999'",
-                    "a_iv", major() >= 17 ? "'{-infinity,infinity}'" : "'{\"-2147483648 days -2147483647:59:59.999999\"}'",
+                    "a_iv", major() >= 17 ? "'{-infinity,infinity}'"
+                            : "'{\"-2147483648 days -2147483647:59:59.999999\"}'",
                     "a_tstz", "'{294276-12-31 23:59:59.999999+00}'",
                     "big", "repeat('😀中文e\u0301', 3000)");
 
             insertTyped(s, table, 6, "UTC",
                     "n", "(repeat('9', 131072) || '.' || repeat('9', 16383))::numeric",
-                    "a_n", "ARRAY[('0.' || repeat('0', 16382) || '1')::numeric, ('-1' || repeat('0', 131071))::numeric]",
+                    "a_n", "ARRAY[('0.' || repeat('0', 16382) || '1')::numeric,"
+                            + " ('-1' || repeat('0', 131071))::numeric]",
                     "f8", "'-5e-324'", "a_f4", "'{-1e-45,3.4028235e38}'");
 
             List<List<RowChange>> decodedRows = new ArrayList<>();
@@ -267,7 +272,8 @@ class PgOutputIT {
                 for (RowChange row : rows) {
                     List<String> printed = s.row("SELECT " + relation.columns().stream()
                             .map(c -> printed(c.name(), c.name().equals("id") ? "int" : TYPED_COLUMNS.get(c.name())))
-                            .collect(Collectors.joining(", ")) + " FROM " + table + " WHERE id = " + row.after().get("id"));
+                            .collect(Collectors.joining(", ")) + " FROM " + table + " WHERE id = "
+                            + row.after().get("id"));
                     for (int i = 0; i < relation.columns().size(); i++) {
                         PgOutputMessage.Column c = relation.columns().get(i);
                         Object value = row.after().get(c.name());
@@ -937,8 +943,11 @@ class PgOutputIT {
                 s.run("ALTER TABLE " + table + " ADD COLUMN b numeric DEFAULT 1.5",
                         "INSERT INTO " + table + " VALUES (2, 'added', 2.25)");
                 List<Decoded> second = stream.readAckPoints(1);
-                s.run("ALTER TABLE " + table + " DROP COLUMN a", "ALTER TABLE " + table + " ALTER COLUMN id TYPE bigint",
-                        "INSERT INTO " + table + " VALUES (3, 3.75)");
+                s.run("ALTER TABLE " + table + " DROP COLUMN a",
+                        "ALTER TABLE " + table + " ALTER COLUMN id TYPE bigint",
+                        "CREATE TYPE " + table + "_mood AS ENUM ('sad', '😀 happy')",
+                        "ALTER TABLE " + table + " ADD COLUMN m " + table + "_mood",
+                        "INSERT INTO " + table + " VALUES (3, 3.75, '😀 happy')");
                 List<Decoded> third = stream.readAckPoints(1);
 
                 RelationInfo r1 = only(first, ChangeEvent.RelationChange.class).relation();
@@ -948,7 +957,7 @@ class PgOutputIT {
                         .containsOnly(r1.relationId());
                 assertThat(r1.columns()).extracting(PgOutputMessage.Column::name).containsExactly("id", "a");
                 assertThat(r2.columns()).extracting(PgOutputMessage.Column::name).containsExactly("id", "a", "b");
-                assertThat(r3.columns()).extracting(PgOutputMessage.Column::name).containsExactly("id", "b");
+                assertThat(r3.columns()).extracting(PgOutputMessage.Column::name).containsExactly("id", "b", "m");
                 assertThat(r3.columns().get(0).typeOid()).as("id is bigint now").isEqualTo(PgTypes.INT8);
                 assertThat(stream.changes.relations().require(r1.relationId(), "test")).as("the cache holds the newest")
                         .isSameAs(r3);
@@ -958,7 +967,15 @@ class PgOutputIT {
                 assertThat(rows(second, table).get(0).after()).containsExactly(Map.entry("id", 2),
                         Map.entry("a", "added"), Map.entry("b", new BigDecimal("2.25")));
                 assertThat(rows(third, table).get(0).after()).containsExactly(Map.entry("id", 3L),
-                        Map.entry("b", new BigDecimal("3.75")));
+                        Map.entry("b", new BigDecimal("3.75")), Map.entry("m", "😀 happy"));
+                ChangeEvent.TypeInfo type = only(third, ChangeEvent.TypeInfo.class);
+                assertThat(type.name()).as("a Type message describes the enum before the Relation that uses it")
+                        .isEqualTo(table + "_mood");
+                assertThat(type.namespace()).isEqualTo("public");
+                assertThat(type.typeOid()).isEqualTo(r3.columns().get(2).typeOid());
+                List<ChangeEvent> thirdEvents = events(third);
+                assertThat(thirdEvents.indexOf(type)).isLessThan(thirdEvents.indexOf(
+                        only(third, ChangeEvent.RelationChange.class)));
             }
         }
     }
