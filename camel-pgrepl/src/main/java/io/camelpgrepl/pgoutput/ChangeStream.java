@@ -20,7 +20,10 @@ import java.util.Map;
  * possibly interleaved with other transactions; each belongs to the top-level xid of its Stream Start (the
  * change's own {@code xid} may be a subtransaction). Nothing is acknowledgeable before the Stream Commit (or
  * Stream Prepare); a Stream Abort is reported as {@link ChangeEvent.StreamAborted} so the consumer can discard
- * what it holds for that xid or subxid.
+ * what it holds: every row of the transaction when {@link ChangeEvent.StreamAborted#topLevel()}, else the rows
+ * whose {@link RowChange#xid()} is the aborted subxid (a subtransaction released into an aborted savepoint gets a
+ * Stream Abort of its own). The server streams a transaction only while it does not know it aborted, so an abort
+ * found before streaming sends nothing at all.
  *
  * <p>Two-phase (protocol v3+): Begin Prepare opens a {@link TxInfo.Kind#PREPARED} transaction with its gid;
  * Prepare is an acknowledgement point (the server keeps the prepared transaction and will not resend it; it

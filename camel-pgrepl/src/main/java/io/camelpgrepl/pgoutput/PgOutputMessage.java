@@ -173,8 +173,8 @@ public sealed interface PgOutputMessage {
 
     /**
      * 'A' (v2+): the streamed transaction {@code xid} aborted, or only its subtransaction {@code subxid} when
-     * {@code subxid != xid}. {@code abortLsn}/{@code abortTime} are sent only with protocol v4 and
-     * {@code streaming=parallel}; otherwise {@link Lsn#INVALID} and {@code null}.
+     * {@code subxid != xid}. {@code abortLsn} (the end of the abort record) and {@code abortTime} are sent only with
+     * protocol v4 and {@code streaming=parallel}; otherwise {@link Lsn#INVALID} and {@code null}.
      */
     record StreamAbort(int xid, int subxid, Lsn abortLsn, Instant abortTime) implements PgOutputMessage {
         public boolean topLevel() {

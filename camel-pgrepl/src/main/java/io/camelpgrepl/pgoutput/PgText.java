@@ -13,11 +13,12 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The inverse of {@link PgTypes}: renders a decoded value as PostgreSQL prints it ({@code SELECT col::text})
- * with the default settings ({@code DateStyle = ISO}, {@code IntervalStyle = postgres},
- * {@code extra_float_digits = 1}, {@code bytea_output = hex}). Timestamps with a time zone print with the
- * offset they carry, so they match the server's text when the value came from the server in text mode (or the
- * session TimeZone is UTC).
+ * The inverse of {@link PgTypes}: renders a decoded value as PostgreSQL prints it (the type's output function:
+ * what text-mode pgoutput sends, {@code psql} shows and {@code SELECT col::text} gives, except that
+ * {@code bool::text} is {@code true}/{@code false} and {@code char(n)::text} drops the padding, where this gives
+ * {@code t}/{@code f} and keeps it) with the default settings ({@code DateStyle = ISO},
+ * {@code IntervalStyle = postgres}, {@code extra_float_digits = 1}, {@code bytea_output = hex}). Timestamps with a
+ * time zone print with the offset they carry: the walsender's TimeZone for text mode, UTC for binary mode.
  */
 public final class PgText {
 

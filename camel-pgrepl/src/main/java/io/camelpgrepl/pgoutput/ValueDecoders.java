@@ -301,15 +301,36 @@ final class ValueDecoders {
             return BigDecimal.valueOf(neg ? -unscaled : unscaled, Math.max(scale, 0));
         }
 
+        /** More than 18 digits: up to 131072 before and 16383 after the point, as the server allows. */
         private Object bigNumeric(ByteBuffer buf, int off, int len) {
             if (len > 200_000) {
                 throw invalid("numeric", buf, off, len);
             }
-            try {
-                return new BigDecimal(utf8(buf, off, len));
-            } catch (NumberFormatException e) {
-                throw invalid("numeric", buf, off, len);
+            int i = off;
+            int end = off + len;
+            byte sign = buf.get(i);
+            if (sign == '-' || sign == '+') {
+                i++;
             }
+            byte[] digits = new byte[end - i];
+            int n = 0;
+            int scale = -1;
+            for (; i < end; i++) {
+                byte b = buf.get(i);
+                if (b == '.' && scale < 0) {
+                    scale = 0;
+                    continue;
+                }
+                if (b < '0' || b > '9') {
+                    throw invalid("numeric", buf, off, len);
+                }
+                digits[n++] = (byte) (b - '0');
+                if (scale >= 0) {
+                    scale++;
+                }
+            }
+            BigInteger unscaled = BigDigits.of(digits, n, 10, 18);
+            return new BigDecimal(sign == '-' ? unscaled.negate() : unscaled, Math.max(scale, 0));
         }
 
         public Object decodeBinary(ByteBuffer buf, int off, int len) {
@@ -349,12 +370,11 @@ final class ValueDecoders {
                 }
                 v = BigDecimal.valueOf(u, -4 * (weight - ndigits + 1));
             } else {
-                BigInteger u = BigInteger.ZERO;
-                BigInteger tenK = BigInteger.valueOf(10_000);
+                short[] digits = new short[ndigits];
                 for (int i = 0; i < ndigits; i++) {
-                    u = u.multiply(tenK).add(BigInteger.valueOf(digit(buf, off + 8 + 2 * i, len)));
+                    digits[i] = (short) digit(buf, off + 8 + 2 * i, len);
                 }
-                v = new BigDecimal(u, -4 * (weight - ndigits + 1));
+                v = new BigDecimal(BigDigits.of(digits, 10_000, 4), -4 * (weight - ndigits + 1));
             }
             if (sign == 0x4000) {
                 v = v.negate();
@@ -476,8 +496,16 @@ final class ValueDecoders {
             this.type = type;
         }
 
+        /**
+         * Date and time text is only read in the default styles: a value that does not parse says which setting
+         * the walsender must have (it takes role and database settings, e.g. {@code ALTER ROLE ... SET DateStyle}).
+         */
         PgOutputException fail() {
-            return invalid(type, buf, start, end - start);
+            String setting = type.equals("interval") ? "IntervalStyle = 'postgres'" : "DateStyle = 'ISO'";
+            PgOutputException e = invalid(type, buf, start, end - start);
+            return new PgOutputException(e.getMessage() + "; text-mode " + type + " values are read as printed with "
+                    + setting + ": give the replication role or database that setting (or reset it), or stream with"
+                    + " binary=true");
         }
 
         boolean atEnd() {

@@ -13,6 +13,7 @@ import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -132,6 +133,48 @@ class ValueDecodingTest {
                 .isEqualTo(new UUID(0x0123456789abcdefL, 0x1122334455667788L));
         assertThat(bin(12345, b().raw(new byte[] {1}))).as("unknown OID stays bytes").isEqualTo(new byte[] {1});
         assertThat(text("(1,2)", 600)).as("unknown OID stays text").isEqualTo("(1,2)");
+    }
+
+    /** numeric_send: base-10000 digit groups aligned on the decimal point, every group sent. */
+    private static PgBytes numericSend(String plain) {
+        boolean negative = plain.startsWith("-");
+        String abs = negative ? plain.substring(1) : plain;
+        int point = abs.indexOf('.');
+        String integer = point < 0 ? abs : abs.substring(0, point);
+        String fraction = point < 0 ? "" : abs.substring(point + 1);
+        integer = "0".repeat((4 - integer.length() % 4) % 4) + integer;
+        String groups = integer + fraction + "0".repeat((4 - fraction.length() % 4) % 4);
+        PgBytes b = b().i16(groups.length() / 4).i16(integer.length() / 4 - 1).i16(negative ? 0x4000 : 0)
+                .i16(fraction.length());
+        for (int i = 0; i < groups.length(); i += 4) {
+            b.i16(Integer.parseInt(groups.substring(i, i + 4)));
+        }
+        return b;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"131072, 16383, false", "131072, 0, true", "0, 16383, false", "19, 1, true", "40, 40, false"})
+    void numericsUpToTheLargestPostgresAllowsDecodeExactlyFromTextAndBinary(int integerDigits, int fractionDigits,
+                                                                            boolean negative) {
+        Random random = new Random(integerDigits * 31L + fractionDigits);
+        StringBuilder sb = new StringBuilder(negative ? "-" : "");
+        for (int i = 0; i < Math.max(integerDigits, 1); i++) {
+            sb.append(i == 0 && integerDigits > 0 ? (char) ('1' + random.nextInt(9)) : integerDigits == 0 ? '0'
+                    : (char) ('0' + random.nextInt(10)));
+        }
+        if (fractionDigits > 0) {
+            sb.append('.');
+            for (int i = 0; i < fractionDigits; i++) {
+                sb.append((char) ('0' + random.nextInt(10)));
+            }
+        }
+        String plain = sb.toString();
+        BigDecimal expected = new BigDecimal(plain);
+        assertThat(text(plain, PgTypes.NUMERIC)).as("text, %d + %d digits", integerDigits, fractionDigits)
+                .isEqualTo(expected);
+        assertThat(bin(PgTypes.NUMERIC, numericSend(plain))).as("binary, %d + %d digits", integerDigits,
+                fractionDigits).isEqualTo(expected);
+        assertThat(PgText.toText(expected, PgTypes.NUMERIC)).as("back to text").isEqualTo(plain);
     }
 
     @Test
