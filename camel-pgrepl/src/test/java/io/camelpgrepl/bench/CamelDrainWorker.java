@@ -37,6 +37,7 @@ public final class CamelDrainWorker {
         private final AtomicLong rows = new AtomicLong();
         private final CountDownLatch done = new CountDownLatch(1);
         private volatile long doneNanos;
+        private volatile long doneCpuNanos;
 
         RowCounter(long expected) {
             this.expected = expected;
@@ -46,9 +47,27 @@ public final class CamelDrainWorker {
         public void process(Exchange exchange) {
             if (exchange.getMessage().getBody() instanceof RowChange && rows.incrementAndGet() == expected) {
                 doneNanos = System.nanoTime();
+                doneCpuNanos = WorkerReport.processCpuNanos();
                 done.countDown();
             }
         }
+    }
+
+    /** CPU seconds per live thread (the busiest first), for a quick look at where the drain's CPU went. */
+    static String threadCpu() {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Double> byName = new java.util.TreeMap<>();
+        for (long id : mx.getAllThreadIds()) {
+            var info = mx.getThreadInfo(id);
+            long ns = mx.getThreadCpuTime(id);
+            if (info != null && ns > 50_000_000L) {
+                byName.merge(info.getThreadName(), ns / 1e9, Double::sum);
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        byName.entrySet().stream().sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> b.append(String.format(java.util.Locale.ROOT, "%s=%.2f ", e.getKey(), e.getValue())));
+        return b.toString().trim();
     }
 
     public static void main(String[] args) throws Exception {
@@ -68,11 +87,13 @@ public final class CamelDrainWorker {
             });
             context.start();
             long start = System.nanoTime();
+            long cpu = WorkerReport.processCpuNanos();
             context.getRouteController().startRoute(ROUTE);
             if (!counter.done.await(10, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("only " + counter.rows.get() + " of " + expected + " rows arrived");
             }
             long nanos = counter.doneNanos - start;
+            cpu = counter.doneCpuNanos - cpu;
             PgReplConsumer consumer = (PgReplConsumer) context.getRoute(ROUTE).getConsumer();
             long bytes = consumer.snapshot().bytes();
             long ackDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -80,11 +101,12 @@ public final class CamelDrainWorker {
                 Thread.sleep(5);
             }
             long ackNanos = System.nanoTime() - counter.doneNanos;
-            System.err.printf("camel drain: %d rows in %.3f s, acknowledged %s %.0f ms after the last row%n",
-                    counter.rows.get(), nanos / 1e9, consumer.getAcknowledgedLsn(), ackNanos / 1e6);
+            System.err.printf("camel drain: %d rows in %.3f s (%.3f CPU s), acknowledged %s %.0f ms after the last row%n",
+                    counter.rows.get(), nanos / 1e9, cpu / 1e9, consumer.getAcknowledgedLsn(), ackNanos / 1e6);
+            System.err.println("camel drain: thread CPU s " + threadCpu());
             long peak = heap.peakUsed();
             context.stop();
-            System.out.println(new WorkerReport(counter.rows.get(), bytes, nanos, peak, heap.peakAfterGc()).toLine());
+            System.out.println(new WorkerReport(counter.rows.get(), bytes, nanos, cpu, peak, heap.peakAfterGc()).toLine());
         }
     }
 }

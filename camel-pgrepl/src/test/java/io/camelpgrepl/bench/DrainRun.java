@@ -45,6 +45,11 @@ final class DrainRun implements AutoCloseable {
         double seconds(Clock clock) {
             return clock == Clock.WORKER && report != null ? report.drainSeconds() : process.wallSeconds();
         }
+
+        /** CPU seconds of the drain itself where the worker reports them, else of the whole process. */
+        double drainCpuSeconds() {
+            return report != null ? report.drainCpuSeconds() : process.cpuSeconds();
+        }
     }
 
     final PostgresServer pg;
@@ -166,8 +171,8 @@ final class DrainRun implements AutoCloseable {
                 Lsn confirmed = confirmedFlush(slot(k, r));
                 System.out.printf(Locale.ROOT, "round %d %-15s %6.2f s wall %6.2f s CPU %5.0f MB RSS%s  slot confirmed %s%s%n",
                         r + 1, k, m.wallSeconds(), m.cpuSeconds(), m.peakRssBytes() / 1e6,
-                        report == null ? "" : String.format(Locale.ROOT, " %5.0f MB heap %6.2f s drain",
-                                report.peakHeapBytes() / 1e6, report.drainSeconds()),
+                        report == null ? "" : String.format(Locale.ROOT, " %5.0f MB heap %6.2f s drain %6.2f s drain CPU",
+                                report.peakHeapBytes() / 1e6, report.drainSeconds(), report.drainCpuSeconds()),
                         confirmed, report == null || confirmed.compareTo(target) >= 0 ? ""
                                 : " (BEHIND the target " + target + ")");
             }
@@ -176,19 +181,20 @@ final class DrainRun implements AutoCloseable {
     }
 
     /**
-     * Prints the table: events/s and MB/s of WAL from the median drain time, median CPU seconds, maximum RSS and
-     * heap, and the rate relative to pg_recvlogical. {@code events} is the number of events every contender
+     * Prints the table: events/s and MB/s of WAL from the median drain time, median CPU seconds (of the drain as the
+     * worker measured it, and of the whole process), maximum RSS and heap, and the rate relative to pg_recvlogical. {@code events} is the number of events every contender
      * drained (they all read the same WAL).
      */
     void printTable(Map<String, List<Result>> results, long events, Clock clock) {
         double recvRate = events / median(results.get(RECVLOGICAL), x -> x.seconds(clock));
-        System.out.printf(Locale.ROOT, "%n| contender | events/s | MB/s (WAL) | drain s | process wall s | CPU s "
-                + "| peak RSS MB | peak heap MB | heap after GC MB | vs pg_recvlogical |%n");
-        System.out.printf("|---|---|---|---|---|---|---|---|---|---|%n");
+        System.out.printf(Locale.ROOT, "%n| contender | events/s | MB/s (WAL) | drain s | process wall s | drain CPU s "
+                + "| process CPU s | peak RSS MB | peak heap MB | heap after GC MB | vs pg_recvlogical |%n");
+        System.out.printf("|---|---|---|---|---|---|---|---|---|---|---|%n");
         for (Map.Entry<String, List<Result>> e : results.entrySet()) {
             List<Result> rs = e.getValue();
             double seconds = median(rs, x -> x.seconds(clock));
             double wall = median(rs, x -> x.process().wallSeconds());
+            double drainCpu = median(rs, Result::drainCpuSeconds);
             double cpu = median(rs, x -> x.process().cpuSeconds());
             long rss = rs.stream().mapToLong(x -> x.process().peakRssBytes()).max().orElse(0);
             boolean java = rs.stream().allMatch(x -> x.report() != null);
@@ -197,8 +203,9 @@ final class DrainRun implements AutoCloseable {
             String afterGc = java ? String.format(Locale.ROOT, "%.0f",
                     rs.stream().mapToLong(x -> x.report().heapAfterGcBytes()).max().orElse(0) / 1e6) : "–";
             double rate = events / seconds;
-            System.out.printf(Locale.ROOT, "| %s | %,.0f | %.1f | %.2f | %.2f | %.2f | %.0f | %s | %s | %.2f× |%n",
-                    e.getKey(), rate, walMb / seconds, seconds, wall, cpu, rss / 1e6, heap, afterGc, rate / recvRate);
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %.1f | %.2f | %.2f | %.2f | %.2f | %.0f | %s | %s | %.2f× |%n",
+                    e.getKey(), rate, walMb / seconds, seconds, wall, drainCpu, cpu, rss / 1e6, heap, afterGc,
+                    rate / recvRate);
         }
     }
 

@@ -40,11 +40,14 @@ public final class DrainWorker {
         String kind = args[7];
         try (HeapMeter heap = HeapMeter.start()) {
             long start = System.nanoTime();
+            long cpu = WorkerReport.processCpuNanos();
             long[] result = "ours".equals(kind)
                     ? drainOurs(host, port, database, user, slot, publication, target)
                     : drainPgjdbc(host, port, database, user, slot, publication, target);
             long nanos = System.nanoTime() - start;
-            System.out.println(new WorkerReport(result[0], result[1], nanos, heap.peakUsed(), heap.peakAfterGc()).toLine());
+            cpu = WorkerReport.processCpuNanos() - cpu;
+            System.out.println(new WorkerReport(result[0], result[1], nanos, cpu, heap.peakUsed(), heap.peakAfterGc())
+                    .toLine());
         }
     }
 
