@@ -515,8 +515,8 @@ public class PgReplConsumer extends DefaultConsumer {
     }
 
     private void process(Session s, Exchange exchange, Lsn lsn) {
-        long seq = s.tracker.register();
-        exchange.getExchangeExtension().addOnCompletion(new AckOnCompletion(s.tracker, s.permits, seq, lsn,
+        AckTracker.Ticket ticket = s.tracker.register();
+        exchange.getExchangeExtension().addOnCompletion(new AckOnCompletion(s.tracker, s.permits, ticket, lsn,
                 cfg.getFailurePolicy(), cfg.getSlot()));
         getAsyncProcessor().process(exchange, doneSync -> releaseExchange(exchange, false));
     }
@@ -550,19 +550,20 @@ public class PgReplConsumer extends DefaultConsumer {
         return b;
     }
 
-    /** Records completion for the ack tracker; holds sequence and LSN values only, never the exchange. */
+    /** Records completion for the ack tracker; holds the tracker's ticket and the LSN, never the exchange. */
     static final class AckOnCompletion implements Synchronization {
         private final AckTracker tracker;
         private final Semaphore permits;
-        private final long sequence;
+        private final AckTracker.Ticket ticket;
         private final Lsn lsn;
         private final String failurePolicy;
         private final String slot;
 
-        AckOnCompletion(AckTracker tracker, Semaphore permits, long sequence, Lsn lsn, String failurePolicy, String slot) {
+        AckOnCompletion(AckTracker tracker, Semaphore permits, AckTracker.Ticket ticket, Lsn lsn, String failurePolicy,
+                        String slot) {
             this.tracker = tracker;
             this.permits = permits;
-            this.sequence = sequence;
+            this.ticket = ticket;
             this.lsn = lsn;
             this.failurePolicy = failurePolicy;
             this.slot = slot;
@@ -570,7 +571,7 @@ public class PgReplConsumer extends DefaultConsumer {
 
         @Override
         public void onComplete(Exchange exchange) {
-            tracker.complete(sequence);
+            tracker.complete(ticket);
             permits.release();
         }
 
@@ -580,9 +581,9 @@ public class PgReplConsumer extends DefaultConsumer {
             if ("skip".equalsIgnoreCase(failurePolicy)) {
                 LOG.warn("Exchange at LSN {} of slot '{}' failed ({}); failurePolicy=skip: acknowledged anyway, this change"
                          + " is lost", lsn, slot, cause == null ? "failed" : cause.getMessage());
-                tracker.complete(sequence);
+                tracker.complete(ticket);
             } else {
-                tracker.fail(sequence, lsn, cause);
+                tracker.fail(ticket, lsn, cause);
             }
             permits.release();
         }
