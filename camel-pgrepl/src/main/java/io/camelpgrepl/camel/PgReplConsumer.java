@@ -423,31 +423,13 @@ public class PgReplConsumer extends DefaultConsumer {
 
     private void sendChange(Session s, ChangeEvent ev, String type, Object body, String schema, String table, int xid) {
         Exchange exchange = createExchange(false);
-        Message in = exchange.getMessage();
-        in.setBody(body);
         Lsn lsn = ev.ackLsn().isValid() ? ev.ackLsn() : ev.lsn();
-        in.setHeader(PgReplConstants.LSN, lsn);
-        in.setHeader(PgReplConstants.MESSAGE_TYPE, type);
-        in.setHeader(PgReplConstants.SLOT, cfg.getSlot());
         TxInfo tx = ev.tx();
-        if (tx != null && tx.commitLsn().isValid()) {
-            in.setHeader(PgReplConstants.COMMIT_LSN, tx.commitLsn());
-        }
-        if (tx != null && tx.commitTime() != null) {
-            in.setHeader(PgReplConstants.COMMIT_TIMESTAMP, tx.commitTime());
-        }
-        if (xid != 0) {
-            in.setHeader(PgReplConstants.XID, xid);
-        } else if (tx != null) {
-            in.setHeader(PgReplConstants.XID, tx.xid());
-        }
-        if (body instanceof RowChange || body instanceof ChangeEvent.TruncateChange) {
-            in.setHeader(PgReplConstants.OPERATION, type);
-        }
-        if (schema != null) {
-            in.setHeader(PgReplConstants.SCHEMA, schema);
-            in.setHeader(PgReplConstants.TABLE, table);
-        }
+        boolean hasXid = xid != 0 || tx != null;
+        String operation = body instanceof RowChange || body instanceof ChangeEvent.TruncateChange ? type : null;
+        exchange.setIn(new PgReplMessage(exchange, body, lsn, type, cfg.getSlot(),
+                tx != null && tx.commitLsn().isValid() ? tx.commitLsn() : null, tx != null ? tx.commitTime() : null,
+                hasXid, xid != 0 ? xid : hasXid ? tx.xid() : 0, operation, schema, table));
         process(s, exchange, lsn);
     }
 
@@ -487,30 +469,20 @@ public class PgReplConsumer extends DefaultConsumer {
 
     private void send(Session s, ReplicationEvent.WalMessage wal, String type, Object body, PgOutputPeek.Relation rel) {
         Exchange exchange = createExchange(false);
-        Message in = exchange.getMessage();
-        in.setBody(body);
         Lsn lsn = wal instanceof ReplicationEvent.Commit c ? c.endLsn() : wal.walStart();
-        in.setHeader(PgReplConstants.LSN, lsn);
-        in.setHeader(PgReplConstants.MESSAGE_TYPE, type);
-        in.setHeader(PgReplConstants.SLOT, cfg.getSlot());
+        Lsn commitLsn = null;
+        Instant commitTime = null;
         if (wal instanceof ReplicationEvent.Commit c) {
-            in.setHeader(PgReplConstants.COMMIT_LSN, c.commitLsn());
-            in.setHeader(PgReplConstants.COMMIT_TIMESTAMP, c.commitTime());
+            commitLsn = c.commitLsn();
+            commitTime = c.commitTime();
         } else if (s.commitLsn != null) {
-            in.setHeader(PgReplConstants.COMMIT_LSN, s.commitLsn);
-            in.setHeader(PgReplConstants.COMMIT_TIMESTAMP, s.commitTime);
+            commitLsn = s.commitLsn;
+            commitTime = s.commitTime;
         }
         Integer xid = s.xid != null ? s.xid : s.peek.xidOf(wal.data());
-        if (xid != null) {
-            in.setHeader(PgReplConstants.XID, xid);
-        }
-        if (rel != null) {
-            in.setHeader(PgReplConstants.SCHEMA, rel.schema());
-            in.setHeader(PgReplConstants.TABLE, rel.table());
-        }
-        if (PgOutputPeek.isRowChange(wal.data().get(0))) {
-            in.setHeader(PgReplConstants.OPERATION, type);
-        }
+        exchange.setIn(new PgReplMessage(exchange, body, lsn, type, cfg.getSlot(), commitLsn, commitTime, xid != null,
+                xid != null ? xid : 0, PgOutputPeek.isRowChange(wal.data().get(0)) ? type : null,
+                rel != null ? rel.schema() : null, rel != null ? rel.table() : null));
         process(s, exchange, lsn);
     }
 
