@@ -1,5 +1,7 @@
 package io.camelpgrepl.bench;
 
+import java.io.File;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,9 +17,14 @@ import java.util.function.IntFunction;
  * <p>Run: {@code ./mvnw -B -pl camel-pgrepl -am -Pcamel-drain-bench verify -DskipTests} (see README). System
  * properties: {@code rows} (1,000,000), {@code rounds} (3), {@code camel.uriOptions} (appended to the endpoint URI,
  * e.g. {@code maxInflight=64}; empty = the component defaults), {@code bench.jvmOptions} (extra options for the
- * Java workers, e.g. {@code -XX:StartFlightRecording=...}), {@code pgrepl.test.pg.version}.
+ * Java workers, e.g. {@code -XX:StartFlightRecording=...}), {@code pgrepl.test.pg.version}, and
+ * {@code bench.baseline.classes}: a directory with another build's main classes (e.g. an older commit's
+ * {@code target/classes}); a contender {@code camel@baseline} then runs the same route on them, in the same rounds,
+ * for an A/B comparison that load from other processes affects alike.
  */
 public final class CamelDrainBenchmark {
+
+    private static final String BASELINE = "camel@baseline";
 
     private CamelDrainBenchmark() {
     }
@@ -26,11 +33,20 @@ public final class CamelDrainBenchmark {
         int rows = Integer.getInteger("rows", 1_000_000);
         int rounds = Integer.getInteger("rounds", 3);
         String uriOptions = System.getProperty("camel.uriOptions", "").trim();
-        List<String> kinds = List.of("camel", "ours", DrainRun.RECVLOGICAL);
+        String baseline = System.getProperty("bench.baseline.classes", "").trim();
+        List<String> kinds = new ArrayList<>(List.of("camel", "ours", DrainRun.RECVLOGICAL));
+        if (!baseline.isEmpty()) {
+            kinds.add(1, BASELINE);
+        }
         try (DrainRun run = DrainRun.prepare(rows, rounds, kinds)) {
             Map<String, IntFunction<List<String>>> contenders = new LinkedHashMap<>();
             contenders.put("camel", r -> run.javaCommand(CamelDrainWorker.class, "camel", r, String.valueOf(rows),
                     uriOptions));
+            if (!baseline.isEmpty()) {
+                String cp = baseline + File.pathSeparator + System.getProperty("java.class.path");
+                contenders.put(BASELINE, r -> run.javaCommand(CamelDrainWorker.class, cp, BASELINE, r,
+                        String.valueOf(rows), uriOptions));
+            }
             contenders.put("ours", r -> run.javaCommand(DrainWorker.class, "ours", r, "ours"));
             contenders.put(DrainRun.RECVLOGICAL, run::recvlogicalCommand);
             Map<String, List<DrainRun.Result>> results = run.run(contenders);

@@ -119,7 +119,7 @@ final class DrainRun implements AutoCloseable {
     }
 
     static String slot(String contender, int round) {
-        return "bench_" + contender.replace("pg_", "") + "_" + round;
+        return "bench_" + contender.replace("pg_", "").replaceAll("[^a-z0-9_]", "_") + "_" + round;
     }
 
     /** pg_recvlogical draining its slot of {@code round} up to the target, to /dev/null. */
@@ -135,13 +135,18 @@ final class DrainRun implements AutoCloseable {
      * connection arguments {@code host port database user slot publication targetLsn} and then {@code extra}.
      */
     List<String> javaCommand(Class<?> main, String contender, int round, String... extra) {
+        return javaCommand(main, System.getProperty("java.class.path"), contender, round, extra);
+    }
+
+    /** As {@link #javaCommand(Class, String, int, String...)}, with the given class path. */
+    List<String> javaCommand(Class<?> main, String classPath, String contender, int round, String... extra) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC"));
         String jvmOptions = System.getProperty("bench.jvmOptions", "").trim();
         if (!jvmOptions.isEmpty()) {
             cmd.addAll(List.of(jvmOptions.replace("{contender}", contender).split("\\s+")));
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName(), pg.host(),
+        cmd.addAll(List.of("-cp", classPath, main.getName(), pg.host(),
                 String.valueOf(pg.port()), DB, "postgres", slot(contender, round), PUB, target.toString()));
         cmd.addAll(List.of(extra));
         return cmd;
