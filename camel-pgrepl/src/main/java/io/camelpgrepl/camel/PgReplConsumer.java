@@ -47,6 +47,7 @@ public class PgReplConsumer extends DefaultConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgReplConsumer.class);
     private static final long POLL_MILLIS = 100;
+    private static final Duration POLL = Duration.ofMillis(POLL_MILLIS);
 
     private final PgReplConfiguration cfg;
     private final AtomicLong reconnects = new AtomicLong();
@@ -312,7 +313,7 @@ public class PgReplConsumer extends DefaultConsumer {
             }
             ReplicationEvent event;
             try {
-                event = client.poll(Duration.ofMillis(POLL_MILLIS));
+                event = client.poll(POLL);
             } catch (RuntimeException e) {
                 s.permits.release();
                 throw e;
