@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.IntFunction;
 
 /**
  * Drains the same WAL backlog with {@code pg_recvlogical}, pgjdbc's replication stream and our client, each in its
@@ -24,10 +23,10 @@ public final class DrainBenchmark {
         int rounds = Integer.getInteger("rounds", 3);
         List<String> kinds = List.of("ours", "pgjdbc", DrainRun.RECVLOGICAL);
         try (DrainRun run = DrainRun.prepare(rows, rounds, kinds)) {
-            Map<String, IntFunction<List<String>>> contenders = new LinkedHashMap<>();
-            contenders.put("ours", r -> run.javaCommand(DrainWorker.class, "ours", r, "ours"));
-            contenders.put("pgjdbc", r -> run.javaCommand(DrainWorker.class, "pgjdbc", r, "pgjdbc"));
-            contenders.put(DrainRun.RECVLOGICAL, run::recvlogicalCommand);
+            Map<String, DrainRun.Contender> contenders = new LinkedHashMap<>();
+            contenders.put("ours", run.onSlot("ours", r -> run.javaCommand(DrainWorker.class, "ours", r, "ours")));
+            contenders.put("pgjdbc", run.onSlot("pgjdbc", r -> run.javaCommand(DrainWorker.class, "pgjdbc", r, "pgjdbc")));
+            contenders.put(DrainRun.RECVLOGICAL, run.onSlot(DrainRun.RECVLOGICAL, run::recvlogicalCommand));
             Map<String, List<DrainRun.Result>> results = run.run(contenders);
             long events = results.get("ours").get(0).report().events();
             run.printTable(results, events, DrainRun.Clock.PROCESS);

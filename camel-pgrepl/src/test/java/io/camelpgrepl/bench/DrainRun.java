@@ -39,6 +39,30 @@ final class DrainRun implements AutoCloseable {
         WORKER
     }
 
+    /** One contender: what to run in a round, and afterwards the position it confirmed. */
+    interface Contender {
+        /** Prepares the round (if anything needs preparing) and returns the command to run. */
+        List<String> start(int round) throws Exception;
+
+        /** After the round's process exited: the position the contender's slot (or stand-in server) confirmed. */
+        Lsn confirmed(int round) throws Exception;
+    }
+
+    /** A contender draining its own slot of each round. */
+    Contender onSlot(String name, IntFunction<List<String>> command) {
+        return new Contender() {
+            @Override
+            public List<String> start(int round) {
+                return command.apply(round);
+            }
+
+            @Override
+            public Lsn confirmed(int round) {
+                return confirmedFlush(slot(name, round));
+            }
+        };
+    }
+
     /** One process run: measured from outside, and the worker's own report (null for pg_recvlogical). */
     record Result(ProcessMeter.Measurement process, WorkerReport report) {
 
@@ -135,19 +159,19 @@ final class DrainRun implements AutoCloseable {
      * connection arguments {@code host port database user slot publication targetLsn} and then {@code extra}.
      */
     List<String> javaCommand(Class<?> main, String contender, int round, String... extra) {
-        return javaCommand(main, System.getProperty("java.class.path"), contender, round, extra);
+        return javaCommand(main, System.getProperty("java.class.path"), pg.host(), pg.port(), contender, round, extra);
     }
 
-    /** As {@link #javaCommand(Class, String, int, String...)}, with the given class path. */
-    List<String> javaCommand(Class<?> main, String classPath, String contender, int round, String... extra) {
+    /** As {@link #javaCommand(Class, String, int, String...)}, with the given class path and server. */
+    List<String> javaCommand(Class<?> main, String classPath, String host, int port, String contender, int round,
+                             String... extra) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC"));
         String jvmOptions = System.getProperty("bench.jvmOptions", "").trim();
         if (!jvmOptions.isEmpty()) {
             cmd.addAll(List.of(jvmOptions.replace("{contender}", contender).split("\\s+")));
         }
-        cmd.addAll(List.of("-cp", classPath, main.getName(), pg.host(),
-                String.valueOf(pg.port()), DB, "postgres", slot(contender, round), PUB, target.toString()));
+        cmd.addAll(List.of("-cp", classPath, main.getName(), host, String.valueOf(port), DB, "postgres", slot(contender, round), PUB, target.toString()));
         cmd.addAll(List.of(extra));
         return cmd;
     }
@@ -159,22 +183,23 @@ final class DrainRun implements AutoCloseable {
     }
 
     /**
-     * Runs every contender once per round (in an order rotated each round), prints a line per run and returns the
-     * results by contender in the order given. A contender's command is made from the round number; names other
-     * than pg_recvlogical are Java workers printing a {@link WorkerReport}.
+     * Runs every contender once per round (in an order rotated each round), prints a line per run (with the position
+     * the contender confirmed) and returns the results by contender in the order given. Contenders other than
+     * pg_recvlogical are Java workers printing a {@link WorkerReport}.
      */
-    Map<String, List<Result>> run(Map<String, IntFunction<List<String>>> contenders) throws Exception {
+    Map<String, List<Result>> run(Map<String, Contender> contenders) throws Exception {
         List<String> names = new ArrayList<>(contenders.keySet());
         Map<String, List<Result>> results = new LinkedHashMap<>();
         names.forEach(n -> results.put(n, new ArrayList<>()));
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < names.size(); i++) {
                 String k = names.get((i + r) % names.size());
-                ProcessMeter.Measurement m = ProcessMeter.run(contenders.get(k).apply(r), TIMEOUT_SECONDS);
+                Contender c = contenders.get(k);
+                ProcessMeter.Measurement m = ProcessMeter.run(c.start(r), TIMEOUT_SECONDS);
                 WorkerReport report = k.equals(RECVLOGICAL) ? null : WorkerReport.parse(m.stdout());
                 results.get(k).add(new Result(m, report));
-                Lsn confirmed = confirmedFlush(slot(k, r));
-                System.out.printf(Locale.ROOT, "round %d %-15s %6.2f s wall %6.2f s CPU %5.0f MB RSS%s  slot confirmed %s%s%n",
+                Lsn confirmed = c.confirmed(r);
+                System.out.printf(Locale.ROOT, "round %d %-15s %6.2f s wall %6.2f s CPU %5.0f MB RSS%s  confirmed %s%s%n",
                         r + 1, k, m.wallSeconds(), m.cpuSeconds(), m.peakRssBytes() / 1e6,
                         report == null ? "" : String.format(Locale.ROOT, " %5.0f MB heap %6.2f s drain %6.2f s drain CPU",
                                 report.peakHeapBytes() / 1e6, report.drainSeconds(), report.drainCpuSeconds()),
