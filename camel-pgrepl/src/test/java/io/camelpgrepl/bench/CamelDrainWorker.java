@@ -70,6 +70,34 @@ public final class CamelDrainWorker {
         return b.toString().trim();
     }
 
+    /** Read and write system calls and context switches of this process so far (Linux /proc; empty elsewhere). */
+    static String syscalls() {
+        try {
+            long voluntary = 0;
+            long involuntary = 0;
+            try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+                for (var t : tasks.toList()) {
+                    for (String line : java.nio.file.Files.readAllLines(t.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            voluntary += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                        } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            involuntary += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                        }
+                    }
+                }
+            }
+            StringBuilder b = new StringBuilder();
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/io"))) {
+                if (line.startsWith("syscr:") || line.startsWith("syscw:")) {
+                    b.append(line.replace(" ", "")).append(' ');
+                }
+            }
+            return b + "ctxt switches voluntary=" + voluntary + " involuntary=" + involuntary + " (live threads)";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         String slot = args[4];
         Lsn target = Lsn.parse(args[6]);
@@ -103,7 +131,7 @@ public final class CamelDrainWorker {
             long ackNanos = System.nanoTime() - counter.doneNanos;
             System.err.printf("camel drain: %d rows in %.3f s (%.3f CPU s), acknowledged %s %.0f ms after the last row%n",
                     counter.rows.get(), nanos / 1e9, cpu / 1e9, consumer.getAcknowledgedLsn(), ackNanos / 1e6);
-            System.err.println("camel drain: thread CPU s " + threadCpu());
+            System.err.println("camel drain: thread CPU s " + threadCpu() + "; " + syscalls());
             long peak = heap.peakUsed();
             context.stop();
             System.out.println(new WorkerReport(counter.rows.get(), bytes, nanos, cpu, peak, heap.peakAfterGc()).toLine());
