@@ -82,8 +82,10 @@ public final class CamelDrainBenchmark {
                     + "in the camel route, options: %s); all contenders read the same WAL. drain s: camel from route "
                     + "start to the last row counted, ours from connect to the last commit, pg_recvlogical the whole "
                     + "process; process wall s includes JVM start. Medians of %d rounds; RSS and heap are maxima "
-                    + "(-Xmx256m -XX:+UseSerialGC).%s%n", events, rows, uriOptions.isEmpty() ? "defaults" : uriOptions,
-                    rounds, replay ? " (replay): the recorded stream served from a file, no walsender involved." : "");
+                    + "(-Xmx256m -XX:+UseSerialGC). The camel context has Camel's defaults, JMX included (camel-management"
+                    + " is on the test class path; -Dbench.jvmOptions=-Dorg.apache.camel.jmx.disabled=true turns it off)."
+                    + "%s%n", events, rows, uriOptions.isEmpty() ? "defaults" : uriOptions, rounds,
+                    replay ? " (replay): the recorded stream served from a file, no walsender involved." : "");
         }
     }
 

@@ -19,7 +19,9 @@ import org.apache.camel.impl.DefaultCamelContext;
  * acknowledges each transaction once its exchanges completed). The clock starts when the route is started (the
  * context is already up) and stops when the counter has seen {@code rows} row changes; then the worker waits,
  * off the clock, until the consumer has acknowledged the target LSN, stops the context (which sends the final
- * acknowledgement) and prints a {@link WorkerReport} whose events are the row changes counted.
+ * acknowledgement) and prints a {@link WorkerReport} whose events are the row changes counted. The context is a plain
+ * {@link DefaultCamelContext} with Camel's defaults: stream caching on, and JMX on when camel-management is on the
+ * class path (it is on the test class path).
  *
  * <p>Usage: {@code CamelDrainWorker host port database user slot publication targetLsn rows [uriOptions]}, where
  * {@code uriOptions} (e.g. {@code maxInflight=64}) are appended to the endpoint URI.
