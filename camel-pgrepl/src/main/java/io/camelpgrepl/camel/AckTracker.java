@@ -1,8 +1,8 @@
 package io.camelpgrepl.camel;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.camelpgrepl.client.Lsn;
@@ -10,26 +10,53 @@ import io.camelpgrepl.client.Lsn;
 /**
  * Which LSN may be acknowledged to the server, given exchanges that complete in any order.
  *
- * <p>The dispatching thread {@link #register() registers} each event it hands to the route (a sequence number,
- * in stream order) and {@link #commit(Lsn) marks} each transaction's end with the LSN to acknowledge for it.
- * Completion callbacks, on any thread, {@link #complete(long) complete} sequence numbers. {@link #confirmedLsn()}
- * advances only to the ack LSN of a transaction whose events, and every earlier event, have completed.
+ * <p>The dispatching thread {@link #register() registers} each event it hands to the route (a {@link Ticket} with
+ * a sequence number, in stream order) and {@link #commit(Lsn) marks} each transaction's end with the LSN to
+ * acknowledge for it. Completion callbacks, on any thread, {@link #complete(Ticket) complete} tickets.
+ * {@link #confirmedLsn()} advances only to the ack LSN of a transaction whose events, and every earlier event, have
+ * completed.
  *
- * <p>The hot path (register, complete) takes no lock: incomplete sequences live in a concurrent skip list.
- * Only {@link #confirmedLsn()}, called by the consumer loop, serialises on this object to consume commit marks.
- * A failed event is never completed by this class; the consumer's failure policy decides what follows.
+ * <p>Events are counted per segment: the events registered between two commit marks. A ticket knows its segment;
+ * completing it decrements the segment's count. {@link #confirmedLsn()} walks the closed segments in order and
+ * confirms each whose count is zero, stopping at the first that still has an incomplete event. The hot path
+ * (register, complete) is a few uncontended atomic operations and takes no lock; only {@link #confirmedLsn()},
+ * called by the consumer loop, serialises on this object. A failed event is never completed by this class; the
+ * consumer's failure policy decides what follows.
  */
 public final class AckTracker {
 
-    /** A transaction boundary: every sequence below {@code boundary} belongs to it or an earlier one. */
-    private record CommitMark(long boundary, Lsn ackLsn) {
+    /** The events registered between two commit marks, and the LSN to acknowledge once they all completed. */
+    private static final class Segment {
+        final AtomicInteger incomplete = new AtomicInteger();
+        Lsn ackLsn; // set by commit() before the segment is published to 'closed'
     }
 
-    private final ConcurrentSkipListSet<Long> incomplete = new ConcurrentSkipListSet<>();
-    private final ConcurrentLinkedQueue<CommitMark> marks = new ConcurrentLinkedQueue<>();
-    private final AtomicLong nextSequence = new AtomicLong();
+    /** One registered event: complete it (once; later calls are ignored) or fail it. */
+    public static final class Ticket {
+        private static final AtomicIntegerFieldUpdater<Ticket> DONE =
+                AtomicIntegerFieldUpdater.newUpdater(Ticket.class, "done");
+        private final long sequence;
+        private final Segment segment;
+        private volatile int done;
+
+        private Ticket(long sequence, Segment segment) {
+            this.sequence = sequence;
+            this.segment = segment;
+        }
+
+        /** The event's position in stream order (0, 1, 2, ...). */
+        public long sequence() {
+            return sequence;
+        }
+    }
+
+    private final ConcurrentLinkedQueue<Segment> closed = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inflight = new AtomicInteger();
     private final AtomicReference<Failure> firstFailure = new AtomicReference<>();
     private volatile Lsn confirmed;
+    // Dispatching thread only.
+    private Segment open = new Segment();
+    private long nextSequence;
 
     /** What failed first: the event's sequence and LSN, and why. */
     public record Failure(long sequence, Lsn lsn, Throwable cause) {
@@ -40,31 +67,39 @@ public final class AckTracker {
         this.confirmed = confirmed == null ? Lsn.INVALID : confirmed;
     }
 
-    /** Registers the next dispatched event (dispatching thread only); returns its sequence number. */
-    public long register() {
-        long seq = nextSequence.get();
-        // Visible as incomplete before the sequence counter moves past it (confirmedLsn relies on this order).
-        incomplete.add(seq);
-        nextSequence.set(seq + 1);
-        return seq;
+    /** Registers the next dispatched event (dispatching thread only). */
+    public Ticket register() {
+        Segment s = open;
+        s.incomplete.incrementAndGet();
+        inflight.incrementAndGet();
+        return new Ticket(nextSequence++, s);
     }
 
-    /** Marks the end of the current transaction: once all events registered so far complete, ackLsn is confirmed. */
+    /**
+     * Marks the end of the current transaction (dispatching thread only): once all events registered so far
+     * complete, ackLsn is confirmed.
+     */
     public void commit(Lsn ackLsn) {
-        marks.add(new CommitMark(nextSequence.get(), ackLsn));
+        Segment s = open;
+        s.ackLsn = ackLsn;
+        open = new Segment();
+        closed.add(s); // publishes ackLsn and every registration into s
     }
 
     /** The event finished successfully (or was handled by an error handler). Any thread; idempotent. */
-    public void complete(long sequence) {
-        incomplete.remove(sequence);
+    public void complete(Ticket ticket) {
+        if (Ticket.DONE.compareAndSet(ticket, 0, 1)) {
+            ticket.segment.incomplete.decrementAndGet();
+            inflight.decrementAndGet();
+        }
     }
 
     /**
      * The event failed. It stays incomplete, so nothing at or after its transaction is ever confirmed by this
      * tracker; the first failure is kept for the consumer to act on.
      */
-    public void fail(long sequence, Lsn lsn, Throwable cause) {
-        firstFailure.compareAndSet(null, new Failure(sequence, lsn, cause));
+    public void fail(Ticket ticket, Lsn lsn, Throwable cause) {
+        firstFailure.compareAndSet(null, new Failure(ticket.sequence, lsn, cause));
     }
 
     /** The first failure, or null. */
@@ -74,22 +109,16 @@ public final class AckTracker {
 
     /** Events registered but not completed. */
     public int inflight() {
-        return incomplete.size();
+        return inflight.get();
     }
 
     /** The highest ack LSN whose transaction and every earlier event completed. */
     public synchronized Lsn confirmedLsn() {
-        // Read the counter first: every sequence below it is already in 'incomplete' if it is not complete.
-        long low = nextSequence.get();
-        Long first = incomplete.isEmpty() ? null : firstOrNull();
-        if (first != null && first < low) {
-            low = first;
-        }
         Lsn result = confirmed;
-        CommitMark m;
-        while ((m = marks.peek()) != null && m.boundary() <= low) {
-            marks.poll();
-            result = Lsn.max(result, m.ackLsn());
+        Segment s;
+        while ((s = closed.peek()) != null && s.incomplete.get() == 0) {
+            closed.poll();
+            result = Lsn.max(result, s.ackLsn);
         }
         confirmed = result;
         return result;
@@ -98,13 +127,5 @@ public final class AckTracker {
     /** The last confirmed LSN without advancing (for snapshots). */
     public Lsn lastConfirmedLsn() {
         return confirmed;
-    }
-
-    private Long firstOrNull() {
-        try {
-            return incomplete.first();
-        } catch (java.util.NoSuchElementException e) {
-            return null;
-        }
     }
 }

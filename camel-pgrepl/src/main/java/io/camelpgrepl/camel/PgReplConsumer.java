@@ -47,6 +47,7 @@ public class PgReplConsumer extends DefaultConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgReplConsumer.class);
     private static final long POLL_MILLIS = 100;
+    private static final Duration POLL = Duration.ofMillis(POLL_MILLIS);
 
     private final PgReplConfiguration cfg;
     private final AtomicLong reconnects = new AtomicLong();
@@ -315,7 +316,7 @@ public class PgReplConsumer extends DefaultConsumer {
             }
             ReplicationEvent event;
             try {
-                event = client.poll(Duration.ofMillis(POLL_MILLIS));
+                event = client.poll(POLL);
             } catch (RuntimeException e) {
                 s.permits.release();
                 throw e;
@@ -429,31 +430,13 @@ public class PgReplConsumer extends DefaultConsumer {
 
     private void sendChange(Session s, ChangeEvent ev, String type, Object body, String schema, String table, int xid) {
         Exchange exchange = createExchange(false);
-        Message in = exchange.getMessage();
-        in.setBody(body);
         Lsn lsn = ev.ackLsn().isValid() ? ev.ackLsn() : ev.lsn();
-        in.setHeader(PgReplConstants.LSN, lsn);
-        in.setHeader(PgReplConstants.MESSAGE_TYPE, type);
-        in.setHeader(PgReplConstants.SLOT, cfg.getSlot());
         TxInfo tx = ev.tx();
-        if (tx != null && tx.commitLsn().isValid()) {
-            in.setHeader(PgReplConstants.COMMIT_LSN, tx.commitLsn());
-        }
-        if (tx != null && tx.commitTime() != null) {
-            in.setHeader(PgReplConstants.COMMIT_TIMESTAMP, tx.commitTime());
-        }
-        if (xid != 0) {
-            in.setHeader(PgReplConstants.XID, xid);
-        } else if (tx != null) {
-            in.setHeader(PgReplConstants.XID, tx.xid());
-        }
-        if (body instanceof RowChange || body instanceof ChangeEvent.TruncateChange) {
-            in.setHeader(PgReplConstants.OPERATION, type);
-        }
-        if (schema != null) {
-            in.setHeader(PgReplConstants.SCHEMA, schema);
-            in.setHeader(PgReplConstants.TABLE, table);
-        }
+        boolean hasXid = xid != 0 || tx != null;
+        String operation = body instanceof RowChange || body instanceof ChangeEvent.TruncateChange ? type : null;
+        exchange.setIn(new PgReplMessage(exchange, body, lsn, type, cfg.getSlot(),
+                tx != null && tx.commitLsn().isValid() ? tx.commitLsn() : null, tx != null ? tx.commitTime() : null,
+                hasXid, xid != 0 ? xid : hasXid ? tx.xid() : 0, operation, schema, table));
         process(s, exchange, lsn);
     }
 
@@ -493,36 +476,26 @@ public class PgReplConsumer extends DefaultConsumer {
 
     private void send(Session s, ReplicationEvent.WalMessage wal, String type, Object body, PgOutputPeek.Relation rel) {
         Exchange exchange = createExchange(false);
-        Message in = exchange.getMessage();
-        in.setBody(body);
         Lsn lsn = wal instanceof ReplicationEvent.Commit c ? c.endLsn() : wal.walStart();
-        in.setHeader(PgReplConstants.LSN, lsn);
-        in.setHeader(PgReplConstants.MESSAGE_TYPE, type);
-        in.setHeader(PgReplConstants.SLOT, cfg.getSlot());
+        Lsn commitLsn = null;
+        Instant commitTime = null;
         if (wal instanceof ReplicationEvent.Commit c) {
-            in.setHeader(PgReplConstants.COMMIT_LSN, c.commitLsn());
-            in.setHeader(PgReplConstants.COMMIT_TIMESTAMP, c.commitTime());
+            commitLsn = c.commitLsn();
+            commitTime = c.commitTime();
         } else if (s.commitLsn != null) {
-            in.setHeader(PgReplConstants.COMMIT_LSN, s.commitLsn);
-            in.setHeader(PgReplConstants.COMMIT_TIMESTAMP, s.commitTime);
+            commitLsn = s.commitLsn;
+            commitTime = s.commitTime;
         }
         Integer xid = s.xid != null ? s.xid : s.peek.xidOf(wal.data());
-        if (xid != null) {
-            in.setHeader(PgReplConstants.XID, xid);
-        }
-        if (rel != null) {
-            in.setHeader(PgReplConstants.SCHEMA, rel.schema());
-            in.setHeader(PgReplConstants.TABLE, rel.table());
-        }
-        if (PgOutputPeek.isRowChange(wal.data().get(0))) {
-            in.setHeader(PgReplConstants.OPERATION, type);
-        }
+        exchange.setIn(new PgReplMessage(exchange, body, lsn, type, cfg.getSlot(), commitLsn, commitTime, xid != null,
+                xid != null ? xid : 0, PgOutputPeek.isRowChange(wal.data().get(0)) ? type : null,
+                rel != null ? rel.schema() : null, rel != null ? rel.table() : null));
         process(s, exchange, lsn);
     }
 
     private void process(Session s, Exchange exchange, Lsn lsn) {
-        long seq = s.tracker.register();
-        exchange.getExchangeExtension().addOnCompletion(new AckOnCompletion(s.tracker, s.permits, seq, lsn,
+        AckTracker.Ticket ticket = s.tracker.register();
+        exchange.getExchangeExtension().addOnCompletion(new AckOnCompletion(s.tracker, s.permits, ticket, lsn,
                 cfg.getFailurePolicy(), cfg.getSlot()));
         getAsyncProcessor().process(exchange, doneSync -> releaseExchange(exchange, false));
     }
@@ -556,19 +529,20 @@ public class PgReplConsumer extends DefaultConsumer {
         return b;
     }
 
-    /** Records completion for the ack tracker; holds sequence and LSN values only, never the exchange. */
+    /** Records completion for the ack tracker; holds the tracker's ticket and the LSN, never the exchange. */
     static final class AckOnCompletion implements Synchronization {
         private final AckTracker tracker;
         private final Semaphore permits;
-        private final long sequence;
+        private final AckTracker.Ticket ticket;
         private final Lsn lsn;
         private final String failurePolicy;
         private final String slot;
 
-        AckOnCompletion(AckTracker tracker, Semaphore permits, long sequence, Lsn lsn, String failurePolicy, String slot) {
+        AckOnCompletion(AckTracker tracker, Semaphore permits, AckTracker.Ticket ticket, Lsn lsn, String failurePolicy,
+                        String slot) {
             this.tracker = tracker;
             this.permits = permits;
-            this.sequence = sequence;
+            this.ticket = ticket;
             this.lsn = lsn;
             this.failurePolicy = failurePolicy;
             this.slot = slot;
@@ -576,7 +550,7 @@ public class PgReplConsumer extends DefaultConsumer {
 
         @Override
         public void onComplete(Exchange exchange) {
-            tracker.complete(sequence);
+            tracker.complete(ticket);
             permits.release();
         }
 
@@ -586,9 +560,9 @@ public class PgReplConsumer extends DefaultConsumer {
             if ("skip".equalsIgnoreCase(failurePolicy)) {
                 LOG.warn("Exchange at LSN {} of slot '{}' failed ({}); failurePolicy=skip: acknowledged anyway, this change"
                          + " is lost", lsn, slot, cause == null ? "failed" : cause.getMessage());
-                tracker.complete(sequence);
+                tracker.complete(ticket);
             } else {
-                tracker.fail(sequence, lsn, cause);
+                tracker.fail(ticket, lsn, cause);
             }
             permits.release();
         }

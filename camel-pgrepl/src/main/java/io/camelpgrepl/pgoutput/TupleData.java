@@ -36,7 +36,11 @@ public final class TupleData {
         int[] offsets = new int[n];
         int[] lengths = new int[n];
         for (int i = 0; i < n; i++) {
-            byte kind = r.u8("column " + (i + 1) + " kind");
+            if (r.remaining() < 1) {
+                // the label is built only here: this loop runs for every column of every row
+                r.need(1, "column " + (i + 1) + " kind");
+            }
+            byte kind = r.u8("column kind");
             kinds[i] = kind;
             switch (kind) {
                 case 'n':

@@ -605,7 +605,8 @@ final class ValueDecoders {
             if (total > 18 * 3600 || m > 59 || s > 59) {
                 throw fail();
             }
-            return ZoneOffset.ofTotalSeconds(c == '-' ? -total : total);
+            // UTC without the ZoneOffset cache lookup (a ConcurrentHashMap get per timestamptz value)
+            return total == 0 ? ZoneOffset.UTC : ZoneOffset.ofTotalSeconds(c == '-' ? -total : total);
         }
 
         /** Consumes an optional trailing " BC". */

@@ -19,10 +19,10 @@ import io.camelpgrepl.client.SslMode;
 
 /**
  * One drain, in its own JVM so that its CPU time and peak RSS can be measured from outside: reads slot
- * {@code slot} until a Commit whose end LSN reaches {@code target}, acknowledging at every commit, and prints
- * {@code events bytes} on stdout.
+ * {@code slot} until a Commit whose end LSN reaches {@code target}, acknowledging at every commit, and prints a
+ * {@link WorkerReport} on stdout (its clock starts before connecting).
  *
- * <p>Usage: {@code DrainWorker ours|pgjdbc host port database user slot publication targetLsn}
+ * <p>Usage: {@code DrainWorker host port database user slot publication targetLsn ours|pgjdbc}
  */
 public final class DrainWorker {
 
@@ -30,18 +30,25 @@ public final class DrainWorker {
     }
 
     public static void main(String[] args) throws Exception {
-        String kind = args[0];
-        String host = args[1];
-        int port = Integer.parseInt(args[2]);
-        String database = args[3];
-        String user = args[4];
-        String slot = args[5];
-        String publication = args[6];
-        Lsn target = Lsn.parse(args[7]);
-        long[] result = "ours".equals(kind)
-                ? drainOurs(host, port, database, user, slot, publication, target)
-                : drainPgjdbc(host, port, database, user, slot, publication, target);
-        System.out.println(result[0] + " " + result[1]);
+        String host = args[0];
+        int port = Integer.parseInt(args[1]);
+        String database = args[2];
+        String user = args[3];
+        String slot = args[4];
+        String publication = args[5];
+        Lsn target = Lsn.parse(args[6]);
+        String kind = args[7];
+        try (HeapMeter heap = HeapMeter.start()) {
+            long start = System.nanoTime();
+            long cpu = WorkerReport.processCpuNanos();
+            long[] result = "ours".equals(kind)
+                    ? drainOurs(host, port, database, user, slot, publication, target)
+                    : drainPgjdbc(host, port, database, user, slot, publication, target);
+            long nanos = System.nanoTime() - start;
+            cpu = WorkerReport.processCpuNanos() - cpu;
+            System.out.println(new WorkerReport(result[0], result[1], nanos, cpu, heap.peakUsed(), heap.peakAfterGc())
+                    .toLine());
+        }
     }
 
     static long[] drainOurs(String host, int port, String database, String user, String slot, String publication,

@@ -24,11 +24,13 @@ class AckTrackerProperties {
             @ForAll @Size(min = 1, max = 30) List<@IntRange(min = 0, max = 5) Integer> txSizes,
             @ForAll long shuffleSeed) {
         AckTracker t = new AckTracker(Lsn.parse("0/10"));
-        List<long[]> events = new ArrayList<>(); // {sequence, txIndex}
+        record Event(AckTracker.Ticket ticket, int tx) {
+        }
+        List<Event> events = new ArrayList<>();
         List<Lsn> commitLsns = new ArrayList<>();
         for (int tx = 0; tx < txSizes.size(); tx++) {
             for (int e = 0; e < txSizes.get(tx); e++) {
-                events.add(new long[] { t.register(), tx });
+                events.add(new Event(t.register(), tx));
             }
             Lsn commit = Lsn.of(0x1000L + 0x100L * tx);
             commitLsns.add(commit);
@@ -41,9 +43,9 @@ class AckTrackerProperties {
         Collections.shuffle(events, new Random(shuffleSeed));
         Lsn previous = t.confirmedLsn();
         assertSafe(previous, remaining, commitLsns);
-        for (long[] ev : events) {
-            t.complete(ev[0]);
-            remaining[(int) ev[1]]--;
+        for (Event ev : events) {
+            t.complete(ev.ticket());
+            remaining[ev.tx()]--;
             Lsn confirmed = t.confirmedLsn();
             assertThat(confirmed).as("monotonic").isGreaterThanOrEqualTo(previous);
             assertSafe(confirmed, remaining, commitLsns);

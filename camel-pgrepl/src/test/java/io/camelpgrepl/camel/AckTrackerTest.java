@@ -15,7 +15,7 @@ class AckTrackerTest {
     @Test
     void confirmedLsnStaysAtStartUntilATransactionCompletes() {
         AckTracker t = new AckTracker(START);
-        long a = t.register();
+        AckTracker.Ticket a = t.register();
         t.commit(Lsn.parse("0/200"));
 
         assertThat(t.confirmedLsn()).as("nothing completed yet").isEqualTo(START);
@@ -26,9 +26,9 @@ class AckTrackerTest {
     @Test
     void laterTransactionCompletingFirstDoesNotAdvancePastAnEarlierIncompleteOne() {
         AckTracker t = new AckTracker(START);
-        long first = t.register();
+        AckTracker.Ticket first = t.register();
         t.commit(Lsn.parse("0/200"));
-        long second = t.register();
+        AckTracker.Ticket second = t.register();
         t.commit(Lsn.parse("0/300"));
 
         t.complete(second);
@@ -40,9 +40,9 @@ class AckTrackerTest {
     @Test
     void aTransactionIsConfirmedOnlyWhenAllItsEventsComplete() {
         AckTracker t = new AckTracker(START);
-        long a = t.register();
-        long b = t.register();
-        long c = t.register();
+        AckTracker.Ticket a = t.register();
+        AckTracker.Ticket b = t.register();
+        AckTracker.Ticket c = t.register();
         t.commit(Lsn.parse("0/400"));
 
         t.complete(c);
@@ -55,7 +55,7 @@ class AckTrackerTest {
     @Test
     void aTransactionWithoutDispatchedEventsIsConfirmedWhenEarlierEventsComplete() {
         AckTracker t = new AckTracker(START);
-        long a = t.register();
+        AckTracker.Ticket a = t.register();
         t.commit(Lsn.parse("0/200"));
         t.commit(Lsn.parse("0/250")); // e.g. a transaction touching no published table
 
@@ -67,9 +67,9 @@ class AckTrackerTest {
     @Test
     void aFailedEventBlocksConfirmationAndIsReported() {
         AckTracker t = new AckTracker(START);
-        long a = t.register();
+        AckTracker.Ticket a = t.register();
         t.commit(Lsn.parse("0/200"));
-        long b = t.register();
+        AckTracker.Ticket b = t.register();
         t.commit(Lsn.parse("0/300"));
         t.complete(a);
         RuntimeException boom = new RuntimeException("boom");
@@ -78,7 +78,7 @@ class AckTrackerTest {
 
         assertThat(t.confirmedLsn()).as("stops before the failed transaction").isEqualTo(Lsn.parse("0/200"));
         assertThat(t.failure()).isNotNull();
-        assertThat(t.failure().sequence()).isEqualTo(b);
+        assertThat(t.failure().sequence()).isEqualTo(b.sequence());
         assertThat(t.failure().cause()).isSameAs(boom);
         assertThat(t.inflight()).as("the failed event is never completed").isEqualTo(1);
     }
@@ -86,7 +86,7 @@ class AckTrackerTest {
     @Test
     void confirmedLsnIsMonotonicAndCompletionIsIdempotent() {
         AckTracker t = new AckTracker(START);
-        long a = t.register();
+        AckTracker.Ticket a = t.register();
         t.commit(Lsn.parse("0/200"));
         t.complete(a);
         t.complete(a);
@@ -99,7 +99,7 @@ class AckTrackerTest {
     @Test
     void concurrentCompletionsEndAtTheLastCommit() throws Exception {
         AckTracker t = new AckTracker(START);
-        List<Long> seqs = new ArrayList<>();
+        List<AckTracker.Ticket> seqs = new ArrayList<>();
         long lsn = 0x1000;
         for (int tx = 0; tx < 2000; tx++) {
             for (int e = 0; e < 3; e++) {
