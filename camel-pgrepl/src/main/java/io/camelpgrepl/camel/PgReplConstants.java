@@ -28,6 +28,11 @@ public final class PgReplConstants {
     public static final String TABLE = "CamelPgReplTable";
     @Metadata(description = "The replication slot the event was read from.", javaType = "String")
     public static final String SLOT = "CamelPgReplSlot";
+    @Metadata(description = "On row changes, truncates and messages: true when their transaction had not committed"
+                            + " yet when they were sent (a streamed transaction with streaming on, or a prepared one"
+                            + " with twoPhase); its STREAM_COMMIT, STREAM_ABORT, COMMIT_PREPARED or ROLLBACK_PREPARED"
+                            + " exchange follows.", javaType = "Boolean")
+    public static final String UNCOMMITTED = "CamelPgReplUncommitted";
     @Metadata(description = "On the STOPPED exchange: the LSN that proved stopAtLsn was reached.",
               javaType = "io.camelpgrepl.client.Lsn")
     public static final String STOPPED_AT = "CamelPgReplStoppedAt";

@@ -395,10 +395,15 @@ public class PgReplConsumer extends DefaultConsumer {
         return dispatchRaw(s, event);
     }
 
-    /** outputFormat=change: decoded row changes (and Begin/Commit with includeTransactionEvents). */
+    /**
+     * outputFormat=change: decoded row changes, Begin/Commit with includeTransactionEvents, and the outcome of every
+     * streamed or prepared transaction whenever the stream can carry them: their rows reach the route before the
+     * server knows whether they commit, so the route must hear of a commit or an abort.
+     */
     private boolean dispatchChange(Session s, ReplicationEvent.WalMessage wal) {
         ChangeEvent ev = s.changes.accept(wal);
         boolean txEvents = cfg.isIncludeTransactionEvents();
+        boolean outcomeEvents = txEvents || cfg.isTwoPhase() || !"off".equalsIgnoreCase(cfg.getStreaming());
         boolean sent = false;
         if (ev instanceof RowChange rc) {
             sendChange(s, ev, rc.operation().name(), rc, rc.schema(), rc.table(), rc.xid());
@@ -415,9 +420,8 @@ public class PgReplConsumer extends DefaultConsumer {
             sendChange(s, ev, "RELATION", r.relation(), r.relation().schema(), r.relation().table(), 0);
             sent = true;
         } else if (txEvents && (ev instanceof ChangeEvent.TransactionBegin || ev instanceof ChangeEvent.PrepareBegin
-                || ev instanceof ChangeEvent.TransactionCommit || ev instanceof ChangeEvent.TransactionPrepared
-                || ev instanceof ChangeEvent.PreparedCommitted || ev instanceof ChangeEvent.PreparedRolledBack
-                || ev instanceof ChangeEvent.StreamAborted)) {
+                || ev instanceof ChangeEvent.TransactionCommit)
+                || outcomeEvents && isOutcome(ev)) {
             sendChange(s, ev, PgOutputPeek.typeName(wal.messageType()), ev, null, null,
                     ev.tx() != null ? ev.tx().xid() : 0);
             sent = true;
@@ -428,15 +432,25 @@ public class PgReplConsumer extends DefaultConsumer {
         return sent;
     }
 
+    /** Whether {@code ev} decides a streamed or prepared transaction whose rows the route may already have seen. */
+    private static boolean isOutcome(ChangeEvent ev) {
+        return ev instanceof ChangeEvent.TransactionCommit c && c.tx().kind() == TxInfo.Kind.STREAMED
+               || ev instanceof ChangeEvent.StreamAborted || ev instanceof ChangeEvent.TransactionPrepared
+               || ev instanceof ChangeEvent.PreparedCommitted || ev instanceof ChangeEvent.PreparedRolledBack;
+    }
+
     private void sendChange(Session s, ChangeEvent ev, String type, Object body, String schema, String table, int xid) {
         Exchange exchange = createExchange(false);
         Lsn lsn = ev.ackLsn().isValid() ? ev.ackLsn() : ev.lsn();
         TxInfo tx = ev.tx();
         boolean hasXid = xid != 0 || tx != null;
         String operation = body instanceof RowChange || body instanceof ChangeEvent.TruncateChange ? type : null;
+        // rows of a streamed or prepared transaction arrive before it commits (or aborts)
+        Boolean uncommitted = operation == null && !(body instanceof ChangeEvent.LogicalMessage) ? null
+                : tx != null && tx.kind() != TxInfo.Kind.REGULAR;
         exchange.setIn(new PgReplMessage(exchange, body, lsn, type, cfg.getSlot(),
                 tx != null && tx.commitLsn().isValid() ? tx.commitLsn() : null, tx != null ? tx.commitTime() : null,
-                hasXid, xid != 0 ? xid : hasXid ? tx.xid() : 0, operation, schema, table));
+                hasXid, xid != 0 ? xid : hasXid ? tx.xid() : 0, operation, schema, table, uncommitted));
         process(s, exchange, lsn);
     }
 
@@ -489,7 +503,7 @@ public class PgReplConsumer extends DefaultConsumer {
         Integer xid = s.xid != null ? s.xid : s.peek.xidOf(wal.data());
         exchange.setIn(new PgReplMessage(exchange, body, lsn, type, cfg.getSlot(), commitLsn, commitTime, xid != null,
                 xid != null ? xid : 0, PgOutputPeek.isRowChange(wal.data().get(0)) ? type : null,
-                rel != null ? rel.schema() : null, rel != null ? rel.table() : null));
+                rel != null ? rel.schema() : null, rel != null ? rel.table() : null, null));
         process(s, exchange, lsn);
     }
 

@@ -25,6 +25,7 @@ final class PgReplMessage extends DefaultMessage {
     private final String operation;
     private final String schema;
     private final String table;
+    private final Boolean uncommitted;
 
     /**
      * @param commitLsn       null when unknown
@@ -32,9 +33,12 @@ final class PgReplMessage extends DefaultMessage {
      * @param hasXid          whether the event has a transaction id ({@code xid} is ignored when not)
      * @param operation       the row operation (row changes and TRUNCATE only), else null
      * @param schema          with {@code table}: the changed table, or null
+     * @param uncommitted     for row changes, truncates and messages: whether their transaction is still open; else
+     *                        null
      */
     PgReplMessage(Exchange exchange, Object body, Lsn lsn, String messageType, String slot, Lsn commitLsn,
-                  Instant commitTimestamp, boolean hasXid, int xid, String operation, String schema, String table) {
+                  Instant commitTimestamp, boolean hasXid, int xid, String operation, String schema, String table,
+                  Boolean uncommitted) {
         super(exchange);
         setBody(body);
         this.lsn = lsn;
@@ -47,6 +51,7 @@ final class PgReplMessage extends DefaultMessage {
         this.operation = operation;
         this.schema = schema;
         this.table = table;
+        this.uncommitted = uncommitted;
     }
 
     @Override
@@ -69,6 +74,9 @@ final class PgReplMessage extends DefaultMessage {
         if (schema != null) {
             map.put(PgReplConstants.SCHEMA, schema);
             map.put(PgReplConstants.TABLE, table);
+        }
+        if (uncommitted != null) {
+            map.put(PgReplConstants.UNCOMMITTED, uncommitted);
         }
     }
 

@@ -38,7 +38,7 @@ class PgReplMessageTest {
     private Exchange exchange(boolean hasXid, String operation, String schema) {
         Exchange exchange = new DefaultExchange(context);
         exchange.setIn(new PgReplMessage(exchange, "body", LSN, "INSERT", "slot1", COMMIT, TIME, hasXid, 42, operation,
-                schema, schema == null ? null : "items"));
+                schema, schema == null ? null : "items", operation == null ? null : Boolean.FALSE));
         return exchange;
     }
 
@@ -55,7 +55,8 @@ class PgReplMessageTest {
                 entry(PgReplConstants.MESSAGE_TYPE, "INSERT"), entry(PgReplConstants.SLOT, "slot1"),
                 entry(PgReplConstants.COMMIT_LSN, COMMIT), entry(PgReplConstants.COMMIT_TIMESTAMP, TIME),
                 entry(PgReplConstants.XID, 42), entry(PgReplConstants.OPERATION, "INSERT"),
-                entry(PgReplConstants.SCHEMA, "public"), entry(PgReplConstants.TABLE, "items"));
+                entry(PgReplConstants.SCHEMA, "public"), entry(PgReplConstants.TABLE, "items"),
+                entry(PgReplConstants.UNCOMMITTED, false));
         assertThat(byMap.getMessage().getBody()).isEqualTo("body");
     }
 
@@ -77,7 +78,7 @@ class PgReplMessageTest {
         Exchange untouched = exchange(true, "INSERT", "public");
         Exchange copy = untouched.copy();
         assertThat(copy.getMessage().getHeaders()).containsEntry(PgReplConstants.LSN, LSN)
-                .containsEntry(PgReplConstants.TABLE, "items").hasSize(9);
+                .containsEntry(PgReplConstants.TABLE, "items").hasSize(10);
         assertThat(copy.getMessage().getBody()).isEqualTo("body");
     }
 }
