@@ -83,6 +83,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "publication": getOrCreateConfiguration(target).setPublication(property(camelContext, java.lang.String.class, value)); return true;
         case "publicationtables":
         case "publicationTables": getOrCreateConfiguration(target).setPublicationTables(property(camelContext, java.lang.String.class, value)); return true;
+        case "readcoalesce":
+        case "readCoalesce": getOrCreateConfiguration(target).setReadCoalesce(property(camelContext, java.time.Duration.class, value)); return true;
         case "receivetimeout":
         case "receiveTimeout": getOrCreateConfiguration(target).setReceiveTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "reconnectdelay":
@@ -185,6 +187,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "publication": return java.lang.String.class;
         case "publicationtables":
         case "publicationTables": return java.lang.String.class;
+        case "readcoalesce":
+        case "readCoalesce": return java.time.Duration.class;
         case "receivetimeout":
         case "receiveTimeout": return java.time.Duration.class;
         case "reconnectdelay":
@@ -288,6 +292,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "publication": return getOrCreateConfiguration(target).getPublication();
         case "publicationtables":
         case "publicationTables": return getOrCreateConfiguration(target).getPublicationTables();
+        case "readcoalesce":
+        case "readCoalesce": return getOrCreateConfiguration(target).getReadCoalesce();
         case "receivetimeout":
         case "receiveTimeout": return getOrCreateConfiguration(target).getReceiveTimeout();
         case "reconnectdelay":

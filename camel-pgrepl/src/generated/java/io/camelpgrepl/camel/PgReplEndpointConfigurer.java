@@ -75,6 +75,8 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "publication": target.getConfiguration().setPublication(property(camelContext, java.lang.String.class, value)); return true;
         case "publicationtables":
         case "publicationTables": target.getConfiguration().setPublicationTables(property(camelContext, java.lang.String.class, value)); return true;
+        case "readcoalesce":
+        case "readCoalesce": target.getConfiguration().setReadCoalesce(property(camelContext, java.time.Duration.class, value)); return true;
         case "receivetimeout":
         case "receiveTimeout": target.getConfiguration().setReceiveTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "reconnectdelay":
@@ -176,6 +178,8 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "publication": return java.lang.String.class;
         case "publicationtables":
         case "publicationTables": return java.lang.String.class;
+        case "readcoalesce":
+        case "readCoalesce": return java.time.Duration.class;
         case "receivetimeout":
         case "receiveTimeout": return java.time.Duration.class;
         case "reconnectdelay":
@@ -278,6 +282,8 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "publication": return target.getConfiguration().getPublication();
         case "publicationtables":
         case "publicationTables": return target.getConfiguration().getPublicationTables();
+        case "readcoalesce":
+        case "readCoalesce": return target.getConfiguration().getReadCoalesce();
         case "receivetimeout":
         case "receiveTimeout": return target.getConfiguration().getReceiveTimeout();
         case "reconnectdelay":

@@ -24,7 +24,7 @@ public class PgReplEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(53);
+        Set<String> props = new HashSet<>(54);
         props.add("ackIdleKeepalive");
         props.add("allowCleartextPasswordWithoutTls");
         props.add("applicationName");
@@ -55,6 +55,7 @@ public class PgReplEndpointUriFactory extends org.apache.camel.support.component
         props.add("protoVersion");
         props.add("publication");
         props.add("publicationTables");
+        props.add("readCoalesce");
         props.add("receiveTimeout");
         props.add("reconnectDelay");
         props.add("reconnectMaxAttempts");

@@ -172,6 +172,9 @@ public class PgReplConfiguration implements Cloneable {
     @UriParam(label = "advanced", defaultValue = "8192")
     private int bufferEvents = 8192;
 
+    @UriParam(label = "advanced", defaultValue = "1ms", javaType = "java.time.Duration")
+    private Duration readCoalesce = Duration.ofMillis(1);
+
     @UriParam(label = "advanced", defaultValue = "268435456")
     private int maxMessageSize = 256 * 1024 * 1024;
 
@@ -613,6 +616,15 @@ public class PgReplConfiguration implements Cloneable {
         this.bufferEvents = bufferEvents;
     }
 
+    public Duration getReadCoalesce() {
+        return readCoalesce;
+    }
+
+    /** How long a read may wait for more of a busy stream before taking what is there; fewer server wake-ups, at most this much latency (0 = off). */
+    public void setReadCoalesce(Duration readCoalesce) {
+        this.readCoalesce = readCoalesce;
+    }
+
     public int getMaxMessageSize() {
         return maxMessageSize;
     }
@@ -714,6 +726,7 @@ public class PgReplConfiguration implements Cloneable {
                 .strictStartLsn(strictStartLsn)
                 .bufferEvents(bufferEvents)
                 .maxMessageSize(maxMessageSize)
+                .readCoalesce(readCoalesce)
                 .allowCleartextPasswordWithoutTls(allowCleartextPasswordWithoutTls)
                 .createSlot(createSlot)
                 .temporarySlot(temporarySlot)

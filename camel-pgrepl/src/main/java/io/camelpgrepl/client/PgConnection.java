@@ -311,6 +311,11 @@ final class PgConnection implements Closeable {
         }
     }
 
+    /** Streaming has begun: reads gather what a busy server sent for up to {@code coalesce} (see FrameReader). */
+    void coalesceReads(java.time.Duration coalesce) {
+        reader.coalesceReads(coalesce);
+    }
+
     /** Blocks for the next frame; a timed-out read keeps waiting (the watchdog or close() ends a hang). */
     Frame readFrame() throws IOException {
         while (true) {

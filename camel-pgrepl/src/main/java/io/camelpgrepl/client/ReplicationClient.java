@@ -155,6 +155,7 @@ public final class ReplicationClient implements AutoCloseable {
             LOG.info("Streaming slot '{}' (publications {}) from {}: PostgreSQL {}, system {}, timeline {}, from {}, "
                     + "pgoutput v{}", config.slot(), config.publications(), config.endpoint(), versionText, systemId,
                     timeline, start.isValid() ? start : "the slot's position", proto);
+            conn.coalesceReads(config.readCoalesce());
             client.reader.start();
             client.feedback.start();
             return client;

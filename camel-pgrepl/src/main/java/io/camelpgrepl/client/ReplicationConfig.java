@@ -56,6 +56,7 @@ public final class ReplicationConfig {
 
     private final Duration statusInterval;
     private final Duration receiveTimeout;
+    private final Duration readCoalesce;
     private final boolean ackIdleKeepalive;
     private final int bufferEvents;
     private final int maxMessageSize;
@@ -99,6 +100,7 @@ public final class ReplicationConfig {
         this.publicationTables = List.copyOf(b.publicationTables);
         this.statusInterval = b.statusInterval;
         this.receiveTimeout = b.receiveTimeout;
+        this.readCoalesce = b.readCoalesce;
         this.ackIdleKeepalive = b.ackIdleKeepalive;
         this.bufferEvents = b.bufferEvents;
         this.maxMessageSize = b.maxMessageSize;
@@ -150,6 +152,7 @@ public final class ReplicationConfig {
         b.publicationTables = publicationTables;
         b.statusInterval = statusInterval;
         b.receiveTimeout = receiveTimeout;
+        b.readCoalesce = readCoalesce;
         b.ackIdleKeepalive = ackIdleKeepalive;
         b.bufferEvents = bufferEvents;
         b.maxMessageSize = maxMessageSize;
@@ -339,6 +342,11 @@ public final class ReplicationConfig {
         return receiveTimeout;
     }
 
+    /** How long a read may wait for more of a busy stream before taking what is there (0 = never waits). */
+    public Duration readCoalesce() {
+        return readCoalesce;
+    }
+
     public boolean ackIdleKeepalive() {
         return ackIdleKeepalive;
     }
@@ -371,6 +379,7 @@ public final class ReplicationConfig {
                 + ", protoVersion=" + protoVersion + ", binary=" + binary + ", messages=" + messages
                 + ", streaming=" + streaming + ", twoPhase=" + twoPhase + ", origin=" + origin
                 + ", statusInterval=" + statusInterval + ", receiveTimeout=" + receiveTimeout
+                + ", readCoalesce=" + readCoalesce
                 + ", createSlot=" + createSlot + ", temporarySlot=" + temporarySlot + ", failoverSlot=" + failoverSlot
                 + ", createPublication=" + createPublication + ", publicationTables=" + publicationTables
                 + ", dropSlotOnStop=" + dropSlotOnStop + ", applicationName=" + applicationName + "]";
@@ -416,6 +425,7 @@ public final class ReplicationConfig {
         private List<String> publicationTables = List.of();
         private Duration statusInterval = Duration.ofSeconds(10);
         private Duration receiveTimeout = Duration.ofSeconds(60);
+        private Duration readCoalesce = Duration.ofMillis(1);
         private boolean ackIdleKeepalive = true;
         private int bufferEvents = 8192;
         private int maxMessageSize = 256 * 1024 * 1024;
@@ -623,6 +633,16 @@ public final class ReplicationConfig {
             return this;
         }
 
+        /**
+         * While streaming, when a read brought little and nothing more is waiting, wait this long (default 1 ms) so
+         * the next read takes what a busy server sent meanwhile: far fewer wake-ups for the walsender and this
+         * client, at most this much added latency. {@link Duration#ZERO} reads as soon as anything arrives.
+         */
+        public Builder readCoalesce(Duration readCoalesce) {
+            this.readCoalesce = readCoalesce;
+            return this;
+        }
+
         public Builder ackIdleKeepalive(boolean ackIdleKeepalive) {
             this.ackIdleKeepalive = ackIdleKeepalive;
             return this;
@@ -656,6 +676,9 @@ public final class ReplicationConfig {
             positive(connectTimeout, "connectTimeout");
             positive(statusInterval, "statusInterval");
             positive(receiveTimeout, "receiveTimeout");
+            require(readCoalesce != null && !readCoalesce.isNegative()
+                            && readCoalesce.compareTo(Duration.ofMillis(100)) <= 0,
+                    "readCoalesce " + readCoalesce + " must be between 0 and 100ms");
             require(bufferEvents > 0, "bufferEvents must be at least 1");
             require(maxMessageSize >= 1024, "maxMessageSize must be at least 1024 bytes");
             require((sslCert == null) == (sslKey == null) || sslContext != null,

@@ -29,10 +29,11 @@ public final class DrainBenchmark {
             contenders.put(DrainRun.RECVLOGICAL, run.onSlot(DrainRun.RECVLOGICAL, run::recvlogicalCommand));
             Map<String, List<DrainRun.Result>> results = run.run(contenders);
             long events = results.get("ours").get(0).report().events();
-            run.printTable(results, events, DrainRun.Clock.PROCESS);
+            run.printTable(results, events, DrainRun.Clock.WORKER);
             System.out.printf(Locale.ROOT, "%nevents = %,d pgoutput messages per drain (all clients read the same WAL); "
-                    + "times are wall-clock per process incl. connection set-up (and JVM start for Java); medians of %d"
-                    + " rounds.%n", events, rounds);
+                    + "events/s from the drain time: for the Java clients from connect() to the target's commit, as "
+                    + "they report it (JVM start excluded; 'process wall s' includes it), for pg_recvlogical the "
+                    + "whole process; medians of %d rounds.%n", events, rounds);
         }
     }
 }

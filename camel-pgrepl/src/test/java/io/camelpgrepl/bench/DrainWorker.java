@@ -109,6 +109,8 @@ public final class DrainWorker {
                     }
                 }
             }
+            // as our client does on stop: the final position reaches the slot
+            stream.forceUpdateStatus();
             stream.close();
         }
         return new long[] {events, bytes};

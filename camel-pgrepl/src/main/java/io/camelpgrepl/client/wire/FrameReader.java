@@ -4,6 +4,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 
 import io.camelpgrepl.client.ProtocolException;
 
@@ -26,6 +28,8 @@ public final class FrameReader {
     private int start;
     private int end;
     private long bytesRead;
+    private long coalesceNanos;
+    private int lastRead = Integer.MAX_VALUE;
 
     public FrameReader(InputStream in, int maxMessageSize) {
         this(in, maxMessageSize, 64 * 1024);
@@ -87,6 +91,16 @@ public final class FrameReader {
         return len >= 4 && available >= len + 1L;
     }
 
+    /**
+     * From now on, when the last read brought less than half a buffer and nothing more is waiting, waits
+     * {@code coalesce} before reading, so that one read takes what a busy server sent meanwhile. A walsender flushes
+     * every message on its own: a reader that blocks for each of them costs the server a wake-up per message, and on
+     * a busy machine those wake-ups, not the bytes, slow the server down. Zero turns it off.
+     */
+    public void coalesceReads(Duration coalesce) {
+        this.coalesceNanos = coalesce.toNanos();
+    }
+
     /** Total bytes read from the stream so far. */
     public long bytesRead() {
         return bytesRead;
@@ -116,7 +130,11 @@ public final class FrameReader {
     private boolean fill() throws IOException {
         int n;
         try {
+            if (coalesceNanos > 0 && lastRead < buf.length / 2 && in.available() == 0) {
+                LockSupport.parkNanos(this, coalesceNanos);
+            }
             n = in.read(buf, end, buf.length - end);
+            lastRead = n;
         } catch (InterruptedIOException timeoutOrWakeUp) {
             // Nothing consumed: the partial message stays buffered for the next call.
             return false;

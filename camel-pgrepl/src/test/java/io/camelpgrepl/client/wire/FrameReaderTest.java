@@ -8,6 +8,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -137,5 +138,82 @@ class FrameReaderTest {
         FrameReader reader = new FrameReader(new java.io.ByteArrayInputStream(FrontendMessages.typed('w', body)),
                 1 << 20, 16);
         assertThat(reader.next().body()).isEqualTo(body);
+    }
+
+    /** Bytes that arrive on a schedule (nanoseconds after the first read); a read blocks until something arrived. */
+    private static final class TimedStream extends InputStream {
+        private final byte[] data;
+        private final int[] chunkEnds;
+        private final long[] arrivals;
+        private long start;
+        private int pos;
+        int reads;
+
+        TimedStream(byte[] data, int chunks, long spacingNanos) {
+            this.data = data;
+            this.chunkEnds = new int[chunks];
+            this.arrivals = new long[chunks];
+            for (int i = 0; i < chunks; i++) {
+                chunkEnds[i] = (int) ((long) data.length * (i + 1) / chunks);
+                arrivals[i] = i * spacingNanos;
+            }
+        }
+
+        private int arrived() {
+            if (start == 0) {
+                start = System.nanoTime();
+            }
+            long now = System.nanoTime() - start;
+            int end = 0;
+            for (int i = 0; i < arrivals.length && arrivals[i] <= now; i++) {
+                end = chunkEnds[i];
+            }
+            return end;
+        }
+
+        @Override
+        public int available() {
+            return arrived() - pos;
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (pos == data.length) {
+                return -1;
+            }
+            reads++;
+            int end;
+            while ((end = arrived()) == pos) {
+                Thread.onSpinWait();
+            }
+            int n = Math.min(len, end - pos);
+            System.arraycopy(data, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+    }
+
+    @Test
+    void coalescedReadsTakeWhatABusyStreamSentMeanwhileInOneRead() throws IOException {
+        List<byte[]> bodies = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            bodies.add(new byte[100 + i]);
+        }
+        byte[] data = frames(bodies);
+        // 20 chunks, 100 microseconds apart: 2 ms of a busy stream
+        TimedStream stream = new TimedStream(data, 20, 100_000);
+        FrameReader reader = new FrameReader(stream, 1 << 20);
+        reader.coalesceReads(Duration.ofMillis(50));
+
+        for (byte[] body : bodies) {
+            assertThat(reader.next().body()).isEqualTo(body);
+        }
+        assertThat(stream.reads).as("the first chunk, then the rest after waiting for the stream to gather")
+                .isLessThanOrEqualTo(2);
     }
 }
