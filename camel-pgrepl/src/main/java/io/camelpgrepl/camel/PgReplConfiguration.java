@@ -172,8 +172,8 @@ public class PgReplConfiguration implements Cloneable {
     @UriParam(label = "advanced", defaultValue = "8192")
     private int bufferEvents = 8192;
 
-    @UriParam(label = "advanced", defaultValue = "1ms", javaType = "java.time.Duration")
-    private Duration readCoalesce = Duration.ofMillis(1);
+    @UriParam(label = "advanced", defaultValue = "2ms", javaType = "java.time.Duration")
+    private Duration readCoalesce = Duration.ofMillis(2);
 
     @UriParam(label = "advanced", defaultValue = "268435456")
     private int maxMessageSize = 256 * 1024 * 1024;

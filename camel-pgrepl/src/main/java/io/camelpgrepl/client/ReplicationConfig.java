@@ -425,7 +425,7 @@ public final class ReplicationConfig {
         private List<String> publicationTables = List.of();
         private Duration statusInterval = Duration.ofSeconds(10);
         private Duration receiveTimeout = Duration.ofSeconds(60);
-        private Duration readCoalesce = Duration.ofMillis(1);
+        private Duration readCoalesce = Duration.ofMillis(2);
         private boolean ackIdleKeepalive = true;
         private int bufferEvents = 8192;
         private int maxMessageSize = 256 * 1024 * 1024;
@@ -634,7 +634,7 @@ public final class ReplicationConfig {
         }
 
         /**
-         * While streaming, when a read brought little and nothing more is waiting, wait this long (default 1 ms) so
+         * While streaming, when a read brought little and nothing more is waiting, wait this long (default 2 ms) so
          * the next read takes what a busy server sent meanwhile: far fewer wake-ups for the walsender and this
          * client, at most this much added latency. {@link Duration#ZERO} reads as soon as anything arrives.
          */
