@@ -620,8 +620,9 @@ public class PgReplConsumer extends DefaultConsumer {
         return cfg.getPublication();
     }
 
-    @ManagedAttribute(description = "State: connecting, streaming, standby, suspended, stopped or failed")
-    public String getState() {
+    // not "State": Camel's managed consumer already has that attribute (the service state) and it would win
+    @ManagedAttribute(description = "Replication state: connecting, streaming, standby, suspended, stopped or failed")
+    public String getReplicationState() {
         return snapshot().state().label();
     }
 
