@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLSession;
@@ -60,13 +61,22 @@ final class PgConnection implements Closeable {
     private volatile boolean closed;
 
     private PgConnection(ReplicationConfig config, Closeable socket, InputStream in, OutputStream out,
-                         SSLSession tlsSession) {
+                         SSLSession tlsSession, IntSupplier waiting) {
         this.config = config;
         this.socket = socket;
         this.in = in;
         this.out = out;
         this.tlsSession = tlsSession;
-        this.reader = new FrameReader(in, config.maxMessageSize());
+        this.reader = new FrameReader(in, config.maxMessageSize(), waiting);
+    }
+
+    /** Bytes readable without blocking from {@code in}; 0 when it cannot tell or is closed. */
+    private static int available(InputStream in) {
+        try {
+            return in.available();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** Connects, negotiates TLS per {@code sslMode}, authenticates, and waits for ReadyForQuery. */
@@ -93,6 +103,7 @@ final class PgConnection implements Closeable {
         try {
             InputStream in;
             OutputStream out;
+            IntSupplier waiting;
             SSLSession session = null;
             if (config.isUnixSocket()) {
                 SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -102,6 +113,8 @@ final class PgConnection implements Closeable {
                 ch.connect(UnixDomainSocketAddress.of(config.unixSocketPath()));
                 in = new ChannelIn(ch);
                 out = new ChannelOut(ch);
+                // a Unix-socket read takes all that is there: after a short read nothing more is waiting
+                waiting = () -> 0;
             } else {
                 Socket s = new Socket();
                 raw = s;
@@ -141,8 +154,16 @@ final class PgConnection implements Closeable {
                 }
                 in = active.getInputStream();
                 out = active.getOutputStream();
+                InputStream decrypted = in;
+                if (active == s) {
+                    waiting = () -> available(decrypted);
+                } else {
+                    // a TLS read returns one record at most: what waits is decrypted data plus records on the socket
+                    InputStream encrypted = s.getInputStream();
+                    waiting = () -> available(decrypted) + available(encrypted);
+                }
             }
-            PgConnection c = new PgConnection(config, raw, in, out, session);
+            PgConnection c = new PgConnection(config, raw, in, out, session, waiting);
             c.startup();
             if (!watchdog.cancel(false)) {
                 throw new ConnectionException("Connecting to " + config.endpoint() + " took longer than connectTimeout="

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
 
 import io.camelpgrepl.client.ProtocolException;
 
@@ -24,6 +25,7 @@ public final class FrameReader {
 
     private final InputStream in;
     private final int maxMessageSize;
+    private final IntSupplier waiting;
     private byte[] buf;
     private int start;
     private int end;
@@ -32,13 +34,34 @@ public final class FrameReader {
     private int lastRead = Integer.MAX_VALUE;
 
     public FrameReader(InputStream in, int maxMessageSize) {
-        this(in, maxMessageSize, 64 * 1024);
+        this(in, maxMessageSize, 64 * 1024, () -> available(in));
+    }
+
+    /**
+     * @param waiting how many bytes the transport holds that a read would return without blocking; for TLS the
+     *                encrypted records waiting on the socket count too, since one TLS read returns one record
+     */
+    public FrameReader(InputStream in, int maxMessageSize, IntSupplier waiting) {
+        this(in, maxMessageSize, 64 * 1024, waiting);
     }
 
     public FrameReader(InputStream in, int maxMessageSize, int bufferSize) {
+        this(in, maxMessageSize, bufferSize, () -> available(in));
+    }
+
+    private FrameReader(InputStream in, int maxMessageSize, int bufferSize, IntSupplier waiting) {
         this.in = in;
         this.maxMessageSize = maxMessageSize;
         this.buf = new byte[Math.max(bufferSize, 16)];
+        this.waiting = waiting;
+    }
+
+    private static int available(InputStream in) {
+        try {
+            return in.available();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /**
@@ -130,7 +153,7 @@ public final class FrameReader {
     private boolean fill() throws IOException {
         int n;
         try {
-            if (coalesceNanos > 0 && lastRead < buf.length / 2 && in.available() == 0) {
+            if (coalesceNanos > 0 && lastRead < buf.length / 2 && waiting.getAsInt() == 0) {
                 LockSupport.parkNanos(this, coalesceNanos);
             }
             n = in.read(buf, end, buf.length - end);

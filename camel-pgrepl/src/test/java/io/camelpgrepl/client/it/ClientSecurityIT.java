@@ -197,4 +197,27 @@ class ClientSecurityIT {
                     .isInstanceOf(io.camelpgrepl.client.ReplicationException.class);
         }
     }
+
+    @Test
+    void aBusyTlsStreamIsNotHeldBackByReadCoalescing() throws Exception {
+        // one TLS read returns one record, and the walsender sends one record per message: were every such short
+        // read followed by the coalescing wait, these 3,002 messages would take 3,002 x 100 ms
+        StreamFixture f = StreamFixture.create(PG.server(), "postgres");
+        ReplicationConfig config = f.config().host("localhost").user(TestUsers.SCRAM_USER)
+                .password(TestUsers.SCRAM_USER_PASSWORD).sslMode(SslMode.VERIFY_FULL).sslRootCert(tls().caCert())
+                .readCoalesce(java.time.Duration.ofMillis(100)).build();
+        try (ReplicationClient client = ReplicationClient.connect(config)) {
+            f.sql("INSERT INTO " + f.table + " SELECT g, 'row ' || g FROM generate_series(1, 3000) g");
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> {
+                int rows = 0;
+                while (rows < 3000) {
+                    io.camelpgrepl.client.ReplicationEvent e = client.poll(java.time.Duration.ofSeconds(30));
+                    assertThat(e).as("row %d arrives", rows + 1).isNotNull();
+                    if (e instanceof io.camelpgrepl.client.ReplicationEvent.XLogData x && x.messageType() == 'I') {
+                        rows++;
+                    }
+                }
+            });
+        }
+    }
 }

@@ -216,4 +216,28 @@ class FrameReaderTest {
         assertThat(stream.reads).as("the first chunk, then the rest after waiting for the stream to gather")
                 .isLessThanOrEqualTo(2);
     }
+
+    @Test
+    void readsThatReturnOneSmallRecordEachNeverWaitWhileMoreIsWaitingOnTheTransport() {
+        List<byte[]> bodies = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            bodies.add(new byte[150]);
+        }
+        byte[] data = frames(bodies);
+        // like TLS: every read returns one record (at most 160 bytes) though the socket holds all the rest
+        java.io.ByteArrayInputStream records = new java.io.ByteArrayInputStream(data) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 160));
+            }
+        };
+        FrameReader reader = new FrameReader(records, 1 << 20, records::available);
+        reader.coalesceReads(Duration.ofSeconds(30));
+
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            for (byte[] body : bodies) {
+                assertThat(reader.next().body()).isEqualTo(body);
+            }
+        }, "a 30 s wait per short read would have made this take hours");
+    }
 }
