@@ -50,6 +50,8 @@ public class PgReplConsumer extends DefaultConsumer {
     private static final Duration POLL = Duration.ofMillis(POLL_MILLIS);
 
     private final PgReplConfiguration cfg;
+    /** Whether the stream can carry rows of undecided (streamed or prepared) transactions, whose outcome must follow. */
+    private final boolean outcomeEvents;
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong eventsBefore = new AtomicLong();
     private final AtomicLong bytesBefore = new AtomicLong();
@@ -93,6 +95,8 @@ public class PgReplConsumer extends DefaultConsumer {
     public PgReplConsumer(PgReplEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
         this.cfg = endpoint.getConfiguration();
+        this.outcomeEvents = cfg.isIncludeTransactionEvents() || cfg.isTwoPhase()
+                             || !"off".equalsIgnoreCase(cfg.getStreaming());
     }
 
     @Override
@@ -403,7 +407,6 @@ public class PgReplConsumer extends DefaultConsumer {
     private boolean dispatchChange(Session s, ReplicationEvent.WalMessage wal) {
         ChangeEvent ev = s.changes.accept(wal);
         boolean txEvents = cfg.isIncludeTransactionEvents();
-        boolean outcomeEvents = txEvents || cfg.isTwoPhase() || !"off".equalsIgnoreCase(cfg.getStreaming());
         boolean sent = false;
         if (ev instanceof RowChange rc) {
             sendChange(s, ev, rc.operation().name(), rc, rc.schema(), rc.table(), rc.xid());

@@ -45,12 +45,10 @@ public class PgReplConsumerHealthCheck extends AbstractHealthCheck {
         builder.detail("lag.bytes", s.lagBytes());
         builder.detail("reconnects", s.reconnects());
         if (s.isReady()) {
-            builder.up();
-            return;
-        }
-        if (s.state() == PgReplConsumerState.State.STANDBY) {
-            builder.message("pgrepl consumer of slot '" + s.slot() + "' is standby: another consumer holds the slot;"
-                            + " this one takes over when it is released");
+            if (s.state() == PgReplConsumerState.State.STANDBY) {
+                builder.message("pgrepl consumer of slot '" + s.slot() + "' is standby: another consumer holds the"
+                                + " slot; this one takes over when it is released");
+            }
             builder.up();
             return;
         }

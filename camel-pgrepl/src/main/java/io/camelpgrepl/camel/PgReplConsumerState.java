@@ -43,8 +43,11 @@ public record PgReplConsumerState(String routeId, String slot, String publicatio
         }
     }
 
-    /** Ready = connected and streaming (or deliberately suspended). */
+    /**
+     * Ready = streaming, deliberately suspended, or standing by to take over a slot another consumer holds (a
+     * passive instance is healthy; calling it unready would stall rolling updates).
+     */
     public boolean isReady() {
-        return state == State.STREAMING || state == State.SUSPENDED;
+        return state == State.STREAMING || state == State.SUSPENDED || state == State.STANDBY;
     }
 }

@@ -20,7 +20,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.IntSupplier;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLSession;
@@ -61,22 +60,13 @@ final class PgConnection implements Closeable {
     private volatile boolean closed;
 
     private PgConnection(ReplicationConfig config, Closeable socket, InputStream in, OutputStream out,
-                         SSLSession tlsSession, IntSupplier waiting) {
+                         SSLSession tlsSession, InputStream beneathTls) {
         this.config = config;
         this.socket = socket;
         this.in = in;
         this.out = out;
         this.tlsSession = tlsSession;
-        this.reader = new FrameReader(in, config.maxMessageSize(), waiting);
-    }
-
-    /** Bytes readable without blocking from {@code in}; 0 when it cannot tell or is closed. */
-    private static int available(InputStream in) {
-        try {
-            return in.available();
-        } catch (IOException e) {
-            return 0;
-        }
+        this.reader = new FrameReader(in, config.maxMessageSize(), beneathTls);
     }
 
     /** Connects, negotiates TLS per {@code sslMode}, authenticates, and waits for ReadyForQuery. */
@@ -103,7 +93,7 @@ final class PgConnection implements Closeable {
         try {
             InputStream in;
             OutputStream out;
-            IntSupplier waiting;
+            InputStream beneathTls = null;
             SSLSession session = null;
             if (config.isUnixSocket()) {
                 SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -113,8 +103,6 @@ final class PgConnection implements Closeable {
                 ch.connect(UnixDomainSocketAddress.of(config.unixSocketPath()));
                 in = new ChannelIn(ch);
                 out = new ChannelOut(ch);
-                // a Unix-socket read takes all that is there: after a short read nothing more is waiting
-                waiting = () -> 0;
             } else {
                 Socket s = new Socket();
                 raw = s;
@@ -154,16 +142,11 @@ final class PgConnection implements Closeable {
                 }
                 in = active.getInputStream();
                 out = active.getOutputStream();
-                InputStream decrypted = in;
-                if (active == s) {
-                    waiting = () -> available(decrypted);
-                } else {
-                    // a TLS read returns one record at most: what waits is decrypted data plus records on the socket
-                    InputStream encrypted = s.getInputStream();
-                    waiting = () -> available(decrypted) + available(encrypted);
+                if (active != s) {
+                    beneathTls = s.getInputStream();
                 }
             }
-            PgConnection c = new PgConnection(config, raw, in, out, session, waiting);
+            PgConnection c = new PgConnection(config, raw, in, out, session, beneathTls);
             c.startup();
             if (!watchdog.cancel(false)) {
                 throw new ConnectionException("Connecting to " + config.endpoint() + " took longer than connectTimeout="

@@ -21,18 +21,12 @@ final class BigDigits {
         this.leafDigits = leafDigits;
     }
 
-    /** {@code n} digits (most significant first) in {@code base}; {@code leafDigits} of them must fit a long. */
-    static BigInteger of(byte[] digits, int n, int base, int leafDigits) {
-        short[] wide = new short[n];
-        for (int i = 0; i < n; i++) {
-            wide[i] = digits[i];
-        }
-        return of(wide, base, leafDigits);
-    }
-
-    /** Digits (most significant first) in {@code base}; {@code leafDigits} of them must fit a long. */
-    static BigInteger of(short[] digits, int base, int leafDigits) {
-        return new BigDigits(base, leafDigits).combine(digits, 0, digits.length);
+    /**
+     * The first {@code n} digits (most significant first) in {@code base}; {@code leafDigits} of them must fit a
+     * long.
+     */
+    static BigInteger of(short[] digits, int n, int base, int leafDigits) {
+        return new BigDigits(base, leafDigits).combine(digits, 0, n);
     }
 
     private BigInteger combine(short[] digits, int from, int to) {

@@ -312,7 +312,7 @@ final class ValueDecoders {
             if (sign == '-' || sign == '+') {
                 i++;
             }
-            byte[] digits = new byte[end - i];
+            short[] digits = new short[end - i];
             int n = 0;
             int scale = -1;
             for (; i < end; i++) {
@@ -324,7 +324,7 @@ final class ValueDecoders {
                 if (b < '0' || b > '9') {
                     throw invalid("numeric", buf, off, len);
                 }
-                digits[n++] = (byte) (b - '0');
+                digits[n++] = (short) (b - '0');
                 if (scale >= 0) {
                     scale++;
                 }
@@ -374,7 +374,7 @@ final class ValueDecoders {
                 for (int i = 0; i < ndigits; i++) {
                     digits[i] = (short) digit(buf, off + 8 + 2 * i, len);
                 }
-                v = new BigDecimal(BigDigits.of(digits, 10_000, 4), -4 * (weight - ndigits + 1));
+                v = new BigDecimal(BigDigits.of(digits, ndigits, 10_000, 4), -4 * (weight - ndigits + 1));
             }
             if (sign == 0x4000) {
                 v = v.negate();

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.IntSupplier;
 
 import io.camelpgrepl.client.ProtocolException;
 
@@ -25,7 +24,7 @@ public final class FrameReader {
 
     private final InputStream in;
     private final int maxMessageSize;
-    private final IntSupplier waiting;
+    private final InputStream beneath;
     private byte[] buf;
     private int start;
     private int end;
@@ -34,26 +33,31 @@ public final class FrameReader {
     private int lastRead = Integer.MAX_VALUE;
 
     public FrameReader(InputStream in, int maxMessageSize) {
-        this(in, maxMessageSize, 64 * 1024, () -> available(in));
+        this(in, maxMessageSize, 64 * 1024, null);
     }
 
     /**
-     * @param waiting how many bytes the transport holds that a read would return without blocking; for TLS the
-     *                encrypted records waiting on the socket count too, since one TLS read returns one record
+     * @param beneath for TLS, the socket's own stream under the decrypting {@code in}: one TLS read returns one record
+     *                at most, so records waiting there count as waiting too; null when {@code in} is the socket's
      */
-    public FrameReader(InputStream in, int maxMessageSize, IntSupplier waiting) {
-        this(in, maxMessageSize, 64 * 1024, waiting);
+    public FrameReader(InputStream in, int maxMessageSize, InputStream beneath) {
+        this(in, maxMessageSize, 64 * 1024, beneath);
     }
 
     public FrameReader(InputStream in, int maxMessageSize, int bufferSize) {
-        this(in, maxMessageSize, bufferSize, () -> available(in));
+        this(in, maxMessageSize, bufferSize, null);
     }
 
-    private FrameReader(InputStream in, int maxMessageSize, int bufferSize, IntSupplier waiting) {
+    private FrameReader(InputStream in, int maxMessageSize, int bufferSize, InputStream beneath) {
         this.in = in;
         this.maxMessageSize = maxMessageSize;
         this.buf = new byte[Math.max(bufferSize, 16)];
-        this.waiting = waiting;
+        this.beneath = beneath;
+    }
+
+    /** Bytes a read would return without blocking, as far as the streams can tell. */
+    private int waiting() {
+        return available(in) + (beneath == null ? 0 : available(beneath));
     }
 
     private static int available(InputStream in) {
@@ -153,7 +157,7 @@ public final class FrameReader {
     private boolean fill() throws IOException {
         int n;
         try {
-            if (coalesceNanos > 0 && lastRead < buf.length / 2 && waiting.getAsInt() == 0) {
+            if (coalesceNanos > 0 && lastRead < buf.length / 2 && waiting() == 0) {
                 LockSupport.parkNanos(this, coalesceNanos);
             }
             n = in.read(buf, end, buf.length - end);

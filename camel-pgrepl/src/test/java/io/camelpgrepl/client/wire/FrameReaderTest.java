@@ -217,6 +217,27 @@ class FrameReaderTest {
                 .isLessThanOrEqualTo(2);
     }
 
+    /** Decrypted TLS as a reader sees it: one record (at most 160 bytes) per read, nothing left over between. */
+    private static final class RecordStream extends java.io.ByteArrayInputStream {
+        RecordStream(byte[] data) {
+            super(data);
+        }
+
+        @Override
+        public synchronized int read(byte[] b, int off, int len) {
+            return super.read(b, off, Math.min(len, 160));
+        }
+
+        @Override
+        public synchronized int available() {
+            return 0;
+        }
+
+        synchronized int remaining() {
+            return count - pos;
+        }
+    }
+
     @Test
     void readsThatReturnOneSmallRecordEachNeverWaitWhileMoreIsWaitingOnTheTransport() {
         List<byte[]> bodies = new ArrayList<>();
@@ -224,14 +245,21 @@ class FrameReaderTest {
             bodies.add(new byte[150]);
         }
         byte[] data = frames(bodies);
-        // like TLS: every read returns one record (at most 160 bytes) though the socket holds all the rest
-        java.io.ByteArrayInputStream records = new java.io.ByteArrayInputStream(data) {
+        // like TLS: every read returns one record (at most 160 bytes), nothing decrypted is left over, and the
+        // socket beneath holds all the rest
+        RecordStream records = new RecordStream(data);
+        InputStream socket = new InputStream() {
             @Override
-            public synchronized int read(byte[] b, int off, int len) {
-                return super.read(b, off, Math.min(len, 160));
+            public int read() {
+                throw new UnsupportedOperationException("only asked what is waiting");
+            }
+
+            @Override
+            public int available() {
+                return records.remaining();
             }
         };
-        FrameReader reader = new FrameReader(records, 1 << 20, records::available);
+        FrameReader reader = new FrameReader(records, 1 << 20, socket);
         reader.coalesceReads(Duration.ofSeconds(30));
 
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
