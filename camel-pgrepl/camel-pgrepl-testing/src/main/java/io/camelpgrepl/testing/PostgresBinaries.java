@@ -67,7 +67,7 @@ public final class PostgresBinaries {
         }
         throw new IllegalStateException("no PostgreSQL " + major + " binaries: looked for " + ZONKY_ARTIFACT + "-" + major
                 + ".*.jar in " + jarDirectories() + " and in /usr/lib/postgresql/" + major + "/bin"
-                + ". Run 'mvn -pl camel-pgrepl test-compile' first (it copies the jars to camel-pgrepl/target/pg-binaries)"
+                + ". Run './mvnw -pl camel-pgrepl -am test-compile' first (it copies the jars to camel-pgrepl/target/pg-binaries)"
                 + " or set -D" + BINARIES_PROPERTY + "=<directory with the jars>");
     }
 
