@@ -280,6 +280,16 @@ public final class PgText {
 
     /** float8out: shortest round-trip digits, fixed notation for decimal exponents -4..14, else {@code 1e+100}. */
     static void appendDouble(StringBuilder sb, double d) {
+        appendFloatingPoint(sb, d, false);
+    }
+
+    /** float4out: as {@link #appendDouble} with fixed notation for decimal exponents -4..5. */
+    static void appendFloat(StringBuilder sb, float f) {
+        appendFloatingPoint(sb, f, true);
+    }
+
+    /** A float widens to double exactly, so one routine serves both; only the round-trip test differs. */
+    private static void appendFloatingPoint(StringBuilder sb, double d, boolean float4) {
         if (Double.isNaN(d)) {
             sb.append("NaN");
             return;
@@ -294,40 +304,14 @@ public final class PgText {
         }
         BigDecimal exact = new BigDecimal(d);
         BigDecimal shortest = exact;
-        for (int p = 1; p <= 17; p++) {
+        for (int p = 1; p <= (float4 ? 9 : 17); p++) {
             BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-            if (r.doubleValue() == d) {
+            if (float4 ? r.floatValue() == (float) d : r.doubleValue() == d) {
                 shortest = r;
                 break;
             }
         }
-        appendShortest(sb, shortest, 15);
-    }
-
-    /** float4out: as {@link #appendDouble} with fixed notation for decimal exponents -4..5. */
-    static void appendFloat(StringBuilder sb, float f) {
-        if (Float.isNaN(f)) {
-            sb.append("NaN");
-            return;
-        }
-        if (Float.isInfinite(f)) {
-            sb.append(f > 0 ? "Infinity" : "-Infinity");
-            return;
-        }
-        if (f == 0) {
-            sb.append(1 / f < 0 ? "-0" : "0");
-            return;
-        }
-        BigDecimal exact = new BigDecimal(f);
-        BigDecimal shortest = exact;
-        for (int p = 1; p <= 9; p++) {
-            BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-            if (r.floatValue() == f) {
-                shortest = r;
-                break;
-            }
-        }
-        appendShortest(sb, shortest, 6);
+        appendShortest(sb, shortest, float4 ? 6 : 15);
     }
 
     private static void appendShortest(StringBuilder sb, BigDecimal v, int fixedLimit) {

@@ -80,7 +80,7 @@ public final class PgTypes {
         DECODERS.put(OID, ValueDecoders.OID);
         DECODERS.put(FLOAT4, ValueDecoders.FLOAT4);
         DECODERS.put(FLOAT8, ValueDecoders.FLOAT8);
-        DECODERS.put(NUMERIC, ValueDecoders.NUMERIC);
+        DECODERS.put(NUMERIC, NumericDecoder.NUMERIC);
         DECODERS.put(TEXT, ValueDecoders.STRING);
         DECODERS.put(VARCHAR, ValueDecoders.STRING);
         DECODERS.put(BPCHAR, ValueDecoders.STRING);
@@ -89,12 +89,12 @@ public final class PgTypes {
         DECODERS.put(JSONB, ValueDecoders.JSONB);
         DECODERS.put(BYTEA, ValueDecoders.BYTEA);
         DECODERS.put(UUID, ValueDecoders.UUID);
-        DECODERS.put(DATE, ValueDecoders.DATE);
-        DECODERS.put(TIME, ValueDecoders.TIME);
-        DECODERS.put(TIMETZ, ValueDecoders.TIMETZ);
-        DECODERS.put(TIMESTAMP, ValueDecoders.TIMESTAMP);
-        DECODERS.put(TIMESTAMPTZ, ValueDecoders.TIMESTAMPTZ);
-        DECODERS.put(INTERVAL, ValueDecoders.INTERVAL);
+        DECODERS.put(DATE, DateTimeDecoders.DATE);
+        DECODERS.put(TIME, DateTimeDecoders.TIME);
+        DECODERS.put(TIMETZ, DateTimeDecoders.TIMETZ);
+        DECODERS.put(TIMESTAMP, DateTimeDecoders.TIMESTAMP);
+        DECODERS.put(TIMESTAMPTZ, DateTimeDecoders.TIMESTAMPTZ);
+        DECODERS.put(INTERVAL, DateTimeDecoders.INTERVAL);
         int[][] arrays = {
             {BOOL_ARRAY, BOOL}, {INT2_ARRAY, INT2}, {INT4_ARRAY, INT4}, {INT8_ARRAY, INT8}, {TEXT_ARRAY, TEXT},
             {VARCHAR_ARRAY, VARCHAR}, {BPCHAR_ARRAY, BPCHAR}, {FLOAT4_ARRAY, FLOAT4}, {FLOAT8_ARRAY, FLOAT8},
