@@ -103,10 +103,11 @@ final class DrainRun implements AutoCloseable {
                 .setting("checkpoint_timeout", "1h").setting("autovacuum", "off").build());
         try {
             pg.execute(DB, "CREATE TABLE bench (id bigint PRIMARY KEY, name text, amount numeric(12,2), "
-                    + "created timestamptz, active bool, note text)", "CREATE PUBLICATION " + PUB + " FOR TABLE bench");
+                    + "created timestamptz, active bool, note text)");
+            pg.createPublication(DB, PUB, "bench");
             for (int r = 0; r < rounds; r++) {
                 for (String k : contenders) {
-                    pg.execute(DB, "SELECT pg_create_logical_replication_slot('" + slot(k, r) + "', 'pgoutput')");
+                    pg.createSlot(DB, slot(k, r), false);
                 }
             }
             Lsn start = Lsn.parse(pg.queryString(DB, "SELECT pg_current_wal_lsn()"));

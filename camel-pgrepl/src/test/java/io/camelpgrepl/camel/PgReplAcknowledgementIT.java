@@ -17,6 +17,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntPredicate;
 
 import io.camelpgrepl.client.Lsn;
+import io.camelpgrepl.fixture.SlotFixture;
 import io.camelpgrepl.pgoutput.RowChange;
 import io.camelpgrepl.testing.PostgresExtension;
 import org.apache.camel.Exchange;
@@ -129,7 +130,7 @@ class PgReplAcknowledgementIT extends CamelTestSupport {
             await().atMost(Duration.ofSeconds(20)).until(f::isActive);
 
             // 2,080 transactions, every 26th with 100 rows, the others with one: 10,000 rows in commit order
-            f.server.execute(f.db, """
+            f.server.execute(f.database, """
                     DO $$
                     DECLARE next_id int := 1; n int;
                     BEGIN

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.camelpgrepl.client.Lsn;
+import io.camelpgrepl.fixture.SlotFixture;
 import io.camelpgrepl.pgoutput.RowChange;
 import io.camelpgrepl.testing.PostgresExtension;
 import org.apache.camel.Exchange;
@@ -123,7 +124,7 @@ class PgReplChaosIT extends CamelTestSupport {
 
     /** Inserts ids {@code from} .. {@code from + transactions * BATCH - 1}, one transaction of BATCH rows at a time. */
     private static void writeRows(SlotFixture f, int from, int transactions) {
-        try (Connection c = f.server.connect(f.db); Statement s = c.createStatement()) {
+        try (Connection c = f.server.connect(f.database); Statement s = c.createStatement()) {
             for (int t = 0; t < transactions; t++) {
                 int first = from + t * BATCH;
                 s.execute("INSERT INTO items SELECT g, 'row' FROM generate_series(" + first + ", " + (first + BATCH - 1)

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.camelpgrepl.fixture.SlotFixture;
 import io.camelpgrepl.testing.PostgresExtension;
 import io.camelpgrepl.testing.PostgresServer;
-import io.camelpgrepl.testing.TestUsers;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
@@ -58,27 +58,22 @@ class PgReplClusteredIT {
     @Test
     void onlyTheLeaderStreamsAndTheFollowerResumesWhenItLeaves() throws Exception {
         PostgresServer server = PG.server();
-        server.createDatabase("clustered_it");
-        server.execute("clustered_it", "CREATE TABLE items(id int PRIMARY KEY, name text)");
-        server.createSlotAndPublication("clustered_it", "clustered_slot", "clustered_pub", "items");
-        String uri = "pgrepl:clustered_slot?publication=clustered_pub&host=" + server.host() + "&port=" + server.port()
-                     + "&database=clustered_it&user=" + TestUsers.SUPERUSER
-                     + "&sslMode=disable&statusInterval=1s&reconnectDelay=100ms";
+        SlotFixture f = SlotFixture.create(server, "clustered_it");
+        String uri = f.uri() + "&statusInterval=1s&reconnectDelay=100ms";
         List<String> received = new CopyOnWriteArrayList<>();
 
         CamelContext a = node("a", uri, received);
         CamelContext b = node("b", uri, received);
         try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> server.queryLong("postgres",
-                    "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'clustered_slot' AND active") == 1);
-            server.execute("clustered_it", "INSERT INTO items VALUES (1, 'first')");
+            await().atMost(Duration.ofSeconds(20)).until(f::isActive);
+            f.insert(1, "first");
             await().atMost(Duration.ofSeconds(20)).until(() -> received.size() == 1);
             String leader = received.get(0).substring(0, 1);
             CamelContext leaderCtx = leader.equals("a") ? a : b;
             String follower = leader.equals("a") ? "b" : "a";
 
             leaderCtx.stop();
-            server.execute("clustered_it", "INSERT INTO items VALUES (2, 'second')");
+            f.insert(2, "second");
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(received)
                     .as("the follower took over and did not replay the acknowledged first row")

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.camelpgrepl.client.Lsn;
+import io.camelpgrepl.fixture.SlotFixture;
 import io.camelpgrepl.pgoutput.RowChange;
 import io.camelpgrepl.testing.PostgresExtension;
 import io.camelpgrepl.testing.TestUsers;
@@ -55,7 +56,7 @@ class PgReplConfigIT extends CamelTestSupport {
         SlotFixture f = SlotFixture.create(PG.server(), "config_uri");
 
         streamsARow(f, "uri", "pgrepl:" + f.slot + "?publication=" + f.publication + "&host=" + f.server.host()
-                              + "&port=" + f.server.port() + "&database=" + f.db + "&user=" + TestUsers.SUPERUSER
+                              + "&port=" + f.server.port() + "&database=" + f.database + "&user=" + TestUsers.SUPERUSER
                               + "&sslMode=disable&maxInflight=4&statusInterval=250ms&applicationName=by-uri");
 
         PgReplConfiguration cfg = endpoint("uri").getConfiguration();
@@ -73,7 +74,7 @@ class PgReplConfigIT extends CamelTestSupport {
         shared.setPublication(f.publication);
         shared.setHost(f.server.host());
         shared.setPort(f.server.port());
-        shared.setDatabase(f.db);
+        shared.setDatabase(f.database);
         shared.setUser(TestUsers.SUPERUSER);
         shared.setSslMode("disable");
         shared.setMaxInflight(4);
@@ -83,7 +84,7 @@ class PgReplConfigIT extends CamelTestSupport {
 
         PgReplConfiguration cfg = endpoint("component").getConfiguration();
         assertThat(cfg).as("the endpoint works on a copy").isNotSameAs(shared);
-        assertThat(cfg.getDatabase()).isEqualTo(f.db);
+        assertThat(cfg.getDatabase()).isEqualTo(f.database);
         assertThat(cfg.getMaxInflight()).isEqualTo(4);
         assertThat(cfg.getStatusInterval()).isEqualTo(Duration.ofMillis(250));
     }
@@ -103,11 +104,11 @@ class PgReplConfigIT extends CamelTestSupport {
                 .withMandatory(true).bind();
         assertThat(component.getConfiguration().getStatusInterval()).isEqualTo(Duration.ofHours(1));
 
-        Lsn commit = streamsARow(f, "override", "pgrepl:" + f.slot + "?database=" + f.db + "&publication="
+        Lsn commit = streamsARow(f, "override", "pgrepl:" + f.slot + "?database=" + f.database + "&publication="
                                                 + f.publication + "&statusInterval=50ms");
 
         PgReplConfiguration cfg = endpoint("override").getConfiguration();
-        assertThat(cfg.getDatabase()).isEqualTo(f.db);
+        assertThat(cfg.getDatabase()).isEqualTo(f.database);
         assertThat(cfg.getPublication()).isEqualTo(f.publication);
         assertThat(cfg.getMaxInflight()).as("not overridden: the component's").isEqualTo(3);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(f.confirmedFlush())
@@ -126,7 +127,7 @@ class PgReplConfigIT extends CamelTestSupport {
         props.setProperty("cdc.publication", f.publication);
         props.setProperty("cdc.host", f.server.host());
         props.setProperty("cdc.port", String.valueOf(f.server.port()));
-        props.setProperty("cdc.database", f.db);
+        props.setProperty("cdc.database", f.database);
         props.setProperty("cdc.user", TestUsers.SCRAM_USER);
         props.setProperty("cdc.password", TestUsers.SCRAM_USER_PASSWORD);
         props.setProperty("cdc.statusInterval", "250ms");

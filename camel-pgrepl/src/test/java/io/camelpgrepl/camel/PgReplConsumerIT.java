@@ -6,10 +6,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.camelpgrepl.client.Lsn;
+import io.camelpgrepl.fixture.SlotFixture;
 import io.camelpgrepl.pgoutput.RowChange;
 import io.camelpgrepl.testing.PostgresExtension;
-import io.camelpgrepl.testing.PostgresServer;
-import io.camelpgrepl.testing.TestUsers;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -27,31 +26,21 @@ class PgReplConsumerIT extends CamelTestSupport {
     @RegisterExtension
     static final PostgresExtension PG = PostgresExtension.create();
 
-    private static final AtomicInteger COUNTER = new AtomicInteger();
-
     private String db;
     private String slot;
-    private String pub;
+    private SlotFixture fixture;
 
     /** A fresh database with table items, a publication for it and a slot. */
     private String prepare() {
-        int n = COUNTER.incrementAndGet();
-        db = "consumer_it_" + n;
-        slot = "consumer_it_slot_" + n;
-        pub = "consumer_it_pub_" + n;
-        PostgresServer server = PG.server();
-        server.createDatabase(db);
-        server.execute(db, "CREATE TABLE items(id int PRIMARY KEY, name text, price numeric(10,2))");
-        server.createSlotAndPublication(db, slot, pub, "items");
-        return "pgrepl:" + slot + "?publication=" + pub + "&host=" + server.host() + "&port=" + server.port()
-               + "&database=" + db + "&user=" + TestUsers.SUPERUSER + "&sslMode=disable&statusInterval=1s"
-               + "&reconnectDelay=200ms";
+        fixture = SlotFixture.builder(PG.server(), "consumer_it").columns("id int PRIMARY KEY, name text, price numeric(10,2)")
+                .create();
+        db = fixture.database;
+        slot = fixture.slot;
+        return fixture.uri() + "&statusInterval=1s&reconnectDelay=200ms";
     }
 
     private Lsn confirmedFlush() {
-        String text = PG.server().queryString("postgres",
-                "SELECT coalesce(confirmed_flush_lsn::text, '0/0') FROM pg_replication_slots WHERE slot_name = ?", slot);
-        return Lsn.parse(text);
+        return fixture.confirmedFlush();
     }
 
     private String currentWal() {

@@ -6,9 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.camelpgrepl.client.Lsn;
+import io.camelpgrepl.fixture.SlotFixture;
 import io.camelpgrepl.testing.PostgresExtension;
-import io.camelpgrepl.testing.PostgresServer;
-import io.camelpgrepl.testing.TestUsers;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.support.PluginHelper;
@@ -26,32 +25,23 @@ class PgReplConsumerResilienceIT extends CamelTestSupport {
     @RegisterExtension
     static final PostgresExtension PG = PostgresExtension.create();
 
-    private static final AtomicInteger COUNTER = new AtomicInteger();
-
     private String db;
     private String slot;
+    private SlotFixture fixture;
 
     private String prepare() {
-        int n = COUNTER.incrementAndGet();
-        db = "resilience_it_" + n;
-        slot = "resilience_slot_" + n;
-        String pub = "resilience_pub_" + n;
-        PostgresServer server = PG.server();
-        server.createDatabase(db);
-        server.execute(db, "CREATE TABLE items(id int PRIMARY KEY, name text)");
-        server.createSlotAndPublication(db, slot, pub, "items");
-        return "pgrepl:" + slot + "?publication=" + pub + "&host=" + server.host() + "&port=" + server.port()
-               + "&database=" + db + "&user=" + TestUsers.SUPERUSER + "&sslMode=disable&statusInterval=1s"
-               + "&reconnectDelay=100ms&reconnectMaxDelay=500ms";
+        fixture = SlotFixture.create(PG.server(), "resilience_it");
+        db = fixture.database;
+        slot = fixture.slot;
+        return fixture.uri() + "&statusInterval=1s&reconnectDelay=100ms&reconnectMaxDelay=500ms";
     }
 
     private void insert(int id, String name) {
-        PG.server().execute(db, "INSERT INTO items VALUES (" + id + ", '" + name + "')");
+        fixture.insert(id, name);
     }
 
     private Lsn confirmedFlush() {
-        return Lsn.parse(PG.server().queryString("postgres",
-                "SELECT coalesce(confirmed_flush_lsn::text, '0/0') FROM pg_replication_slots WHERE slot_name = ?", slot));
+        return fixture.confirmedFlush();
     }
 
     private PgReplConsumerState state(String routeId) {

@@ -14,6 +14,7 @@ import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
+import io.camelpgrepl.fixture.SlotFixture;
 import io.camelpgrepl.testing.PostgresExtension;
 import io.camelpgrepl.testing.TestUsers;
 import org.apache.camel.CamelContext;

@@ -9,6 +9,7 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 import io.camelpgrepl.client.Lsn;
+import io.camelpgrepl.fixture.SlotFixture;
 import io.camelpgrepl.testing.PostgresExtension;
 import io.camelpgrepl.testing.PostgresServer;
 import io.camelpgrepl.testing.TestUsers;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.camelpgrepl.client.Lsn;
+import io.camelpgrepl.fixture.SlotFixture;
 import io.camelpgrepl.testing.PostgresExtension;
 import io.camelpgrepl.testing.PostgresServer;
 import org.apache.camel.Exchange;
@@ -72,7 +73,7 @@ class PgReplUncommittedIT extends CamelTestSupport {
         SlotFixture f = SlotFixture.create(PG.server(), "uncommitted_stream");
         route(f.uri() + "&streaming=on&statusInterval=200ms&reconnectDelay=100ms");
 
-        try (Connection c = PG.server().connect(f.db); Statement st = c.createStatement()) {
+        try (Connection c = PG.server().connect(f.database); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
             st.execute(bigInsert(1, 2000));
             // PostgreSQL 16+ sends nothing of a transaction it already knows is aborted: roll back once rows arrived
@@ -86,7 +87,7 @@ class PgReplUncommittedIT extends CamelTestSupport {
                 .allSatisfy(s -> assertThat(s).extracting(Seen::uncommitted, Seen::xid).containsExactly(true, abort.xid()));
         seen.clear();
 
-        PG.server().execute(f.db, bigInsert(1, 2000));
+        PG.server().execute(f.database, bigInsert(1, 2000));
         f.insert(5000, "small");
         await().atMost(Duration.ofSeconds(20)).until(() -> rowsOf("INSERT", false) == 1);
 
@@ -106,9 +107,7 @@ class PgReplUncommittedIT extends CamelTestSupport {
 
     @Test
     void preparedRowsAreMarkedUncommittedAndCommitOrRollbackPreparedFollows() throws Exception {
-        SlotFixture f = SlotFixture.create(PG.server(), "uncommitted_2pc");
-        PG.server().execute(f.db, "SELECT pg_drop_replication_slot('" + f.slot + "')",
-                "SELECT pg_create_logical_replication_slot('" + f.slot + "', 'pgoutput', false, true)");
+        SlotFixture f = SlotFixture.builder(PG.server(), "uncommitted_2pc").twoPhase().create();
         route(f.uri() + "&twoPhase=true&statusInterval=200ms&reconnectDelay=100ms");
         if (PG.server().majorVersion() < 15) {
             PgReplConsumer consumer = (PgReplConsumer) context.getRoute("uncommitted").getConsumer();
@@ -119,9 +118,9 @@ class PgReplUncommittedIT extends CamelTestSupport {
             return;
         }
 
-        PG.server().execute(f.db, "BEGIN", "INSERT INTO items VALUES (1, 'kept')", "PREPARE TRANSACTION 'keep'",
+        PG.server().execute(f.database, "BEGIN", "INSERT INTO items VALUES (1, 'kept')", "PREPARE TRANSACTION 'keep'",
                 "COMMIT PREPARED 'keep'");
-        PG.server().execute(f.db, "BEGIN", "INSERT INTO items VALUES (2, 'dropped')", "PREPARE TRANSACTION 'drop'",
+        PG.server().execute(f.database, "BEGIN", "INSERT INTO items VALUES (2, 'dropped')", "PREPARE TRANSACTION 'drop'",
                 "ROLLBACK PREPARED 'drop'");
         f.insert(3, "plain");
 

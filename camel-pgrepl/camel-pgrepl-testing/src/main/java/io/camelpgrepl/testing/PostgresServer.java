@@ -22,6 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * generated certificates and one login role per authentication method ({@link TestUsers}).
  *
  * <p>Servers not closed are stopped and deleted by a JVM shutdown hook.
+ *
+ * <p>Over 400 lines on purpose: this is the launcher's whole API in one place (lifecycle, the SQL helpers tests
+ * arrange data with, and the {@link Options} they configure it with); the work behind it is in the backends.
  */
 public final class PostgresServer implements AutoCloseable {
 
@@ -212,9 +215,25 @@ public final class PostgresServer implements AutoCloseable {
      * @return the slot's consistent point (confirmed_flush_lsn) as text, e.g. {@code 0/1A2B3C8}
      */
     public String createSlotAndPublication(String database, String slot, String publication, String... tables) {
+        createPublication(database, publication, tables);
+        return createSlot(database, slot, false);
+    }
+
+    /** Creates a publication for {@code tables} (all tables when none are given). */
+    public void createPublication(String database, String publication, String... tables) {
         String target = tables.length == 0 ? "FOR ALL TABLES" : "FOR TABLE " + String.join(", ", tables);
         execute(database, "CREATE PUBLICATION " + quoteIdentifier(publication) + " " + target);
-        return queryString(database, "SELECT lsn::text FROM pg_create_logical_replication_slot(?, 'pgoutput')", slot);
+    }
+
+    /**
+     * Creates a pgoutput logical replication slot for {@code database}, with {@code two_phase} (decoding of
+     * prepared transactions, PostgreSQL 14 and later) when asked.
+     *
+     * @return the slot's consistent point (confirmed_flush_lsn) as text
+     */
+    public String createSlot(String database, String slot, boolean twoPhase) {
+        return queryString(database, "SELECT lsn::text FROM pg_create_logical_replication_slot(?, 'pgoutput', false, "
+                + twoPhase + ")", slot);
     }
 
     /** Drops a replication slot, terminating the walsender that holds it first. */

@@ -19,6 +19,7 @@ import io.camelpgrepl.client.ReplicationConfig;
 import io.camelpgrepl.client.SslMode;
 import io.camelpgrepl.client.SslNegotiation;
 import io.camelpgrepl.client.TlsException;
+import io.camelpgrepl.fixture.SlotFixture;
 import io.camelpgrepl.testing.PostgresExtension;
 import io.camelpgrepl.testing.TestUsers;
 import io.camelpgrepl.testing.TlsMaterial;
@@ -29,11 +30,11 @@ class ClientSecurityIT {
     @RegisterExtension
     static final PostgresExtension PG = PostgresExtension.create();
 
-    private static StreamFixture fixture;
+    private static SlotFixture fixture;
 
     @BeforeAll
     static void slot() {
-        fixture = StreamFixture.create(PG.server(), "postgres");
+        fixture = SlotFixture.inDatabase(PG.server(), "postgres", "client_it");
     }
 
     private static TlsMaterial tls() {
@@ -202,7 +203,7 @@ class ClientSecurityIT {
     void aBusyTlsStreamIsNotHeldBackByReadCoalescing() throws Exception {
         // one TLS read returns one record, and the walsender sends one record per message: were every such short
         // read followed by the coalescing wait, these 3,002 messages would take 3,002 x 100 ms
-        StreamFixture f = StreamFixture.create(PG.server(), "postgres");
+        SlotFixture f = SlotFixture.inDatabase(PG.server(), "postgres", "client_it");
         ReplicationConfig config = f.config().host("localhost").user(TestUsers.SCRAM_USER)
                 .password(TestUsers.SCRAM_USER_PASSWORD).sslMode(SslMode.VERIFY_FULL).sslRootCert(tls().caCert())
                 .readCoalesce(java.time.Duration.ofMillis(100)).build();

@@ -1,7 +1,7 @@
 package io.camelpgrepl.client.it;
 
-import static io.camelpgrepl.client.it.StreamFixture.readTransactions;
-import static io.camelpgrepl.client.it.StreamFixture.types;
+import static io.camelpgrepl.client.it.ClientEvents.readTransactions;
+import static io.camelpgrepl.client.it.ClientEvents.types;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -20,6 +20,7 @@ import io.camelpgrepl.client.Lsn;
 import io.camelpgrepl.client.ReplicationClient;
 import io.camelpgrepl.client.ReplicationEvent;
 import io.camelpgrepl.client.ServerErrorException;
+import io.camelpgrepl.fixture.SlotFixture;
 import io.camelpgrepl.testing.PostgresExtension;
 
 /** The client's streaming semantics against a real PostgreSQL (the default major, 18 unless told otherwise). */
@@ -65,13 +66,13 @@ class ReplicationClientIT {
 
     @Test
     void streamsInsertsUpdatesAndDeletesWithTheirValues() throws Exception {
-        StreamFixture f = StreamFixture.create(PG.server(), "postgres");
+        SlotFixture f = SlotFixture.inDatabase(PG.server(), "postgres", "client_it");
         try (ReplicationClient client = ReplicationClient.connect(f.config().build())) {
             assertThat(client.serverInfo().systemId()).as("IDENTIFY_SYSTEM system id").isNotBlank();
             assertThat(client.serverInfo().timeline()).isEqualTo(1);
             assertThat(client.serverInfo().xlogPos().isValid()).isTrue();
             f.sql("INSERT INTO " + f.table + " VALUES (1, 'one'), (2, 'zwei ü')");
-            f.sql("UPDATE " + f.table + " SET v = 'two' WHERE id = 2");
+            f.sql("UPDATE " + f.table + " SET name = 'two' WHERE id = 2");
             f.sql("DELETE FROM " + f.table + " WHERE id = 1");
             List<ReplicationEvent> events = readTransactions(client, 3);
             assertThat(types(events)).as("message types").isEqualTo("BRIICBUCBDC");
@@ -90,40 +91,40 @@ class ReplicationClientIT {
 
     @Test
     void confirmedFlushEqualsTheAcknowledgementAndNeverMovesBeforeIt() throws Exception {
-        StreamFixture f = StreamFixture.create(PG.server(), "postgres");
-        Lsn initial = f.confirmedFlushLsn();
+        SlotFixture f = SlotFixture.inDatabase(PG.server(), "postgres", "client_it");
+        Lsn initial = f.confirmedFlush();
         try (ReplicationClient client = ReplicationClient.connect(f.config().ackIdleKeepalive(false).build())) {
             f.sql("INSERT INTO " + f.table + " VALUES (1, 'a')");
             f.sql("INSERT INTO " + f.table + " VALUES (2, 'b')");
             List<ReplicationEvent> events = readTransactions(client, 2);
             long statusBefore = client.stats().statusUpdatesSent();
             await().atMost(Duration.ofSeconds(10)).until(() -> client.stats().statusUpdatesSent() >= statusBefore + 3);
-            assertThat(f.confirmedFlushLsn()).as("no acknowledgement yet: slot must not move").isEqualTo(initial);
+            assertThat(f.confirmedFlush()).as("no acknowledgement yet: slot must not move").isEqualTo(initial);
 
             ReplicationEvent.Commit first = (ReplicationEvent.Commit) events.stream()
                     .filter(e -> e instanceof ReplicationEvent.Commit).findFirst().orElseThrow();
             client.updateAppliedLsn(first.endLsn());
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(f.confirmedFlushLsn()).as("slot at the acknowledged commit").isEqualTo(first.endLsn()));
+                    assertThat(f.confirmedFlush()).as("slot at the acknowledged commit").isEqualTo(first.endLsn()));
             long statusNow = client.stats().statusUpdatesSent();
             await().atMost(Duration.ofSeconds(10)).until(() -> client.stats().statusUpdatesSent() >= statusNow + 3);
-            assertThat(f.confirmedFlushLsn()).as("and not past it").isEqualTo(first.endLsn());
+            assertThat(f.confirmedFlush()).as("and not past it").isEqualTo(first.endLsn());
         }
     }
 
     @Test
     void idleSlotAdvancesWhileAnotherDatabaseWrites() throws Exception {
         PG.server().createDatabase("other_db");
-        StreamFixture f = StreamFixture.create(PG.server(), "postgres");
+        SlotFixture f = SlotFixture.inDatabase(PG.server(), "postgres", "client_it");
         try (ReplicationClient client = ReplicationClient.connect(f.config().build())) {
-            Lsn before = f.confirmedFlushLsn();
+            Lsn before = f.confirmedFlush();
             PG.server().execute("other_db", "CREATE TABLE IF NOT EXISTS noise (x int)",
                     "INSERT INTO noise SELECT generate_series(1, 1000)");
             Lsn written = Lsn.parse(PG.server().queryString("other_db", "SELECT pg_current_wal_lsn()"));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(f.confirmedFlushLsn()).as("idle slot follows WAL written elsewhere")
+                    assertThat(f.confirmedFlush()).as("idle slot follows WAL written elsewhere")
                             .isGreaterThanOrEqualTo(written));
-            assertThat(f.confirmedFlushLsn()).isGreaterThan(before);
+            assertThat(f.confirmedFlush()).isGreaterThan(before);
             assertThat(client.failure()).isNull();
         }
     }
@@ -131,22 +132,22 @@ class ReplicationClientIT {
     @Test
     void idleAdvancementCanBeSwitchedOff() throws Exception {
         PG.server().createDatabase("other_db2");
-        StreamFixture f = StreamFixture.create(PG.server(), "postgres");
+        SlotFixture f = SlotFixture.inDatabase(PG.server(), "postgres", "client_it");
         try (ReplicationClient client = ReplicationClient.connect(f.config().ackIdleKeepalive(false).build())) {
-            Lsn before = f.confirmedFlushLsn();
+            Lsn before = f.confirmedFlush();
             PG.server().execute("other_db2", "CREATE TABLE IF NOT EXISTS noise (x int)",
                     "INSERT INTO noise SELECT generate_series(1, 1000)");
             Lsn written = Lsn.parse(PG.server().queryString("other_db2", "SELECT pg_current_wal_lsn()"));
             await().atMost(Duration.ofSeconds(30)).until(() -> client.stats().receivedLsn().compareTo(written) >= 0);
             long sent = client.stats().statusUpdatesSent();
             await().atMost(Duration.ofSeconds(10)).until(() -> client.stats().statusUpdatesSent() >= sent + 2);
-            assertThat(f.confirmedFlushLsn()).as("received, but nothing acknowledged").isEqualTo(before);
+            assertThat(f.confirmedFlush()).as("received, but nothing acknowledged").isEqualTo(before);
         }
     }
 
     @Test
     void aConsumerThatDoesNotReadKeepsItsConnectionPastTheSenderTimeout() throws Exception {
-        StreamFixture f = StreamFixture.create(PG.server(), "postgres");
+        SlotFixture f = SlotFixture.inDatabase(PG.server(), "postgres", "client_it");
         Duration senderTimeout = Duration.ofSeconds(1);
         f.sql("ALTER SYSTEM SET wal_sender_timeout = '1s'", "SELECT pg_reload_conf()");
         try (ReplicationClient client = ReplicationClient.connect(f.config().bufferEvents(4)
@@ -154,7 +155,7 @@ class ReplicationClientIT {
             f.sql("INSERT INTO " + f.table + " SELECT g, repeat('x', 500) FROM generate_series(1, 20000) g");
             await().atMost(Duration.ofSeconds(10)).until(() -> client.stats().stalls() > 0);
             await().during(senderTimeout.multipliedBy(3)).atMost(senderTimeout.multipliedBy(5))
-                    .until(f::slotActive);
+                    .until(f::isActive);
             assertThat(client.failure()).as("the client saw no error while not reading").isNull();
             int inserts = 0;
             while (inserts < 20000) {
@@ -171,10 +172,10 @@ class ReplicationClientIT {
 
     @Test
     void stopAtLsnDeliversWholeTransactionsAndStopsOnAnIdleServer() throws Exception {
-        StreamFixture f = StreamFixture.create(PG.server(), "postgres");
+        SlotFixture f = SlotFixture.inDatabase(PG.server(), "postgres", "client_it");
         f.sql("INSERT INTO " + f.table + " VALUES (1, 'a')");
         f.sql("INSERT INTO " + f.table + " VALUES (2, 'b'), (3, 'c')");
-        Lsn bound = f.currentWalLsn();
+        Lsn bound = f.currentWal();
         f.sql("INSERT INTO " + f.table + " VALUES (4, 'past the bound')");
         try (ReplicationClient client = ReplicationClient.connect(f.config().stopAtLsn(bound).build())) {
             List<ReplicationEvent> events = new ArrayList<>();
@@ -191,9 +192,9 @@ class ReplicationClientIT {
         }
 
         // Idle server: nothing past the bound ever arrives; a keepalive ends the replay.
-        StreamFixture idle = StreamFixture.create(PG.server(), "postgres");
+        SlotFixture idle = SlotFixture.inDatabase(PG.server(), "postgres", "client_it");
         idle.sql("INSERT INTO " + idle.table + " VALUES (1, 'a')");
-        Lsn idleBound = idle.currentWalLsn();
+        Lsn idleBound = idle.currentWal();
         try (ReplicationClient client = ReplicationClient.connect(idle.config().stopAtLsn(idleBound).build())) {
             List<ReplicationEvent> events = new ArrayList<>();
             ReplicationEvent e;
@@ -210,7 +211,7 @@ class ReplicationClientIT {
 
     @Test
     void restartFromTheAcknowledgedLsnDeliversOnlyWhatCameAfter() throws Exception {
-        StreamFixture f = StreamFixture.create(PG.server(), "postgres");
+        SlotFixture f = SlotFixture.inDatabase(PG.server(), "postgres", "client_it");
         f.sql("INSERT INTO " + f.table + " VALUES (1, 'first')");
         f.sql("INSERT INTO " + f.table + " VALUES (2, 'second')");
         Lsn acked;
@@ -219,7 +220,7 @@ class ReplicationClientIT {
             acked = ((ReplicationEvent.Commit) events.get(events.size() - 1)).endLsn();
             client.updateAppliedLsn(acked);
         }
-        assertThat(f.confirmedFlushLsn()).as("the graceful close sent the acknowledgement").isEqualTo(acked);
+        assertThat(f.confirmedFlush()).as("the graceful close sent the acknowledgement").isEqualTo(acked);
         f.sql("INSERT INTO " + f.table + " VALUES (3, 'third')");
         try (ReplicationClient client = ReplicationClient.connect(f.config().startLsn(acked).build())) {
             List<ReplicationEvent> events = readTransactions(client, 2);
@@ -236,7 +237,7 @@ class ReplicationClientIT {
 
     @Test
     void startLsnOlderThanTheSlotIsRefusedWhenStrict() throws Exception {
-        StreamFixture f = StreamFixture.create(PG.server(), "postgres");
+        SlotFixture f = SlotFixture.inDatabase(PG.server(), "postgres", "client_it");
         f.sql("INSERT INTO " + f.table + " VALUES (1, 'a')");
         try (ReplicationClient client = ReplicationClient.connect(f.config().build())) {
             List<ReplicationEvent> events = readTransactions(client, 1);
@@ -249,7 +250,7 @@ class ReplicationClientIT {
 
     @Test
     void aMissingSlotFailsFromConnectAsAPermanentError() {
-        StreamFixture f = StreamFixture.create(PG.server(), "postgres");
+        SlotFixture f = SlotFixture.inDatabase(PG.server(), "postgres", "client_it");
         assertThatThrownBy(() -> ReplicationClient.connect(f.config().slot("no_such_slot").build()))
                 .isInstanceOfSatisfying(ServerErrorException.class, e -> {
                     assertThat(e.sqlState()).isEqualTo("42704");
@@ -260,14 +261,14 @@ class ReplicationClientIT {
 
     @Test
     void anUnexpectedSystemIdIsRefused() {
-        StreamFixture f = StreamFixture.create(PG.server(), "postgres");
+        SlotFixture f = SlotFixture.inDatabase(PG.server(), "postgres", "client_it");
         assertThatThrownBy(() -> ReplicationClient.connect(f.config().expectedSystemId(42L).build()))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("expectedSystemId");
     }
 
     @Test
     void connectsOverAUnixDomainSocket() throws Exception {
-        StreamFixture f = StreamFixture.create(PG.server(), "postgres");
+        SlotFixture f = SlotFixture.inDatabase(PG.server(), "postgres", "client_it");
         try (ReplicationClient client = ReplicationClient.connect(f.config()
                 .host(PG.server().socketDir().toString()).build())) {
             f.sql("INSERT INTO " + f.table + " VALUES (1, 'over a socket')");
@@ -280,7 +281,7 @@ class ReplicationClientIT {
         String slot = "created_slot_" + ProcessHandle.current().pid();
         String pub = "created \"pub\"";
         PG.server().execute("postgres", "CREATE TABLE IF NOT EXISTS managed (id int primary key)");
-        StreamFixture f = StreamFixture.create(PG.server(), "postgres");
+        SlotFixture f = SlotFixture.inDatabase(PG.server(), "postgres", "client_it");
         try (ReplicationClient client = ReplicationClient.connect(f.config().slot(slot).publication(pub)
                 .createSlot(true).createPublication(true).publicationTables(List.of("public.managed"))
                 .dropSlotOnStop(true).build())) {
@@ -296,7 +297,7 @@ class ReplicationClientIT {
 
     @Test
     void createsFailoverAndTwoPhaseSlotsWhereTheServerSupportsThem() throws Exception {
-        StreamFixture f = StreamFixture.create(PG.server(), "postgres");
+        SlotFixture f = SlotFixture.inDatabase(PG.server(), "postgres", "client_it");
         int major = PG.server().majorVersion();
         String slot = "failover_2pc_" + ProcessHandle.current().pid();
         io.camelpgrepl.client.ReplicationConfig config = f.config().slot(slot).createSlot(true).failoverSlot(true)
@@ -316,7 +317,7 @@ class ReplicationClientIT {
 
     @Test
     void stopShutdownAndAbortLeaveNoThreadBehind() throws Exception {
-        StreamFixture f = StreamFixture.create(PG.server(), "postgres");
+        SlotFixture f = SlotFixture.inDatabase(PG.server(), "postgres", "client_it");
         f.sql("INSERT INTO " + f.table + " SELECT g, 'x' FROM generate_series(1, 100) g");
 
         ReplicationClient stopped = ReplicationClient.connect(f.config().build());
@@ -334,6 +335,6 @@ class ReplicationClientIT {
         assertThat(aborted.recv()).as("an aborted stream ends").isNull();
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(StreamFixture.clientThreads()).as("client threads still alive").isEmpty());
+                assertThat(ClientEvents.clientThreads()).as("client threads still alive").isEmpty());
     }
 }

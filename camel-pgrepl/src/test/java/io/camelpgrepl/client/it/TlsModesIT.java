@@ -17,6 +17,7 @@ import io.camelpgrepl.client.ReplicationConfig;
 import io.camelpgrepl.client.ReplicationEvent;
 import io.camelpgrepl.client.SslMode;
 import io.camelpgrepl.client.TlsException;
+import io.camelpgrepl.fixture.SlotFixture;
 import io.camelpgrepl.testing.PostgresServer;
 import io.camelpgrepl.testing.TestUsers;
 import io.camelpgrepl.testing.TlsMaterial;
@@ -25,13 +26,13 @@ import io.camelpgrepl.testing.TlsMaterial;
 class TlsModesIT {
 
     private static boolean streamsEncrypted(PostgresServer server, ReplicationConfig.Builder builder) throws Exception {
-        StreamFixture f = StreamFixture.create(server, "postgres");
+        SlotFixture f = SlotFixture.inDatabase(server, "postgres", "client_it");
         ReplicationConfig config = builder.host("localhost").port(server.port()).slot(f.slot).publication(f.publication)
                 .applicationName("tls_modes").build();
         try (ReplicationClient client = ReplicationClient.connect(config)) {
             f.sql("INSERT INTO " + f.table + " VALUES (1, 'x')");
-            List<ReplicationEvent> events = StreamFixture.readTransactions(client, 1);
-            assertThat(StreamFixture.types(events)).isEqualTo("BRIC");
+            List<ReplicationEvent> events = ClientEvents.readTransactions(client, 1);
+            assertThat(ClientEvents.types(events)).isEqualTo("BRIC");
             return "t".equals(server.queryString("postgres", "SELECT s.ssl FROM pg_stat_ssl s JOIN "
                     + "pg_stat_replication r ON r.pid = s.pid WHERE r.application_name = 'tls_modes'"));
         }

@@ -738,14 +738,12 @@ class PgOutputIT {
         String table = name("aborted");
         String pub = "pub_" + table;
         try (SqlSession s = session()) {
-            s.run("CREATE TABLE " + table + " (id int PRIMARY KEY, pad text)", "CREATE PUBLICATION " + pub
-                    + " FOR TABLE " + table);
-            String firstSlot = name("slot");
-            PG.server().execute(DB, "SELECT pg_create_logical_replication_slot('" + firstSlot + "', 'pgoutput')");
+            s.run("CREATE TABLE " + table + " (id int PRIMARY KEY, pad text)");
+            String firstSlot = slotFor(pub, table);
             for (StreamingMode mode : streamingModes(firstSlot, pub)) {
                 String slot = mode == StreamingMode.ON ? firstSlot : name("slot");
                 if (!slot.equals(firstSlot)) {
-                    PG.server().execute(DB, "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+                    PG.server().createSlot(DB, slot, false);
                 }
                 s.run("TRUNCATE " + table);
                 List<Decoded> decoded = new ArrayList<>();
