@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-class ProtocolVersionsTest {
+class ServerCapabilitiesTest {
 
     private static ReplicationConfig.Builder base() {
         return ReplicationConfig.builder().slot("s").publication("p");
@@ -13,28 +13,28 @@ class ProtocolVersionsTest {
 
     @Test
     void defaultIsTheNewestTheServerSpeaks() {
-        assertThat(ProtocolVersions.choose(base().build(), 140010)).isEqualTo(2);
-        assertThat(ProtocolVersions.choose(base().build(), 150014)).isEqualTo(3);
-        assertThat(ProtocolVersions.choose(base().build(), 180001)).isEqualTo(4);
+        assertThat(new ServerCapabilities(140010).chooseProtocol(base().build())).isEqualTo(2);
+        assertThat(new ServerCapabilities(150014).chooseProtocol(base().build())).isEqualTo(3);
+        assertThat(new ServerCapabilities(180001).chooseProtocol(base().build())).isEqualTo(4);
     }
 
     @Test
     void featuresNeedTheirVersion() {
-        assertThatThrownBy(() -> ProtocolVersions.choose(base().streaming(StreamingMode.PARALLEL).build(), 150000))
+        assertThatThrownBy(() -> new ServerCapabilities(150000).chooseProtocol(base().streaming(StreamingMode.PARALLEL).build()))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("streaming=parallel")
                 .hasMessageContaining("protocol 4");
-        assertThatThrownBy(() -> ProtocolVersions.choose(base().twoPhase(true).build(), 140000))
+        assertThatThrownBy(() -> new ServerCapabilities(140000).chooseProtocol(base().twoPhase(true).build()))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("twoPhase");
-        assertThatThrownBy(() -> ProtocolVersions.choose(base().twoPhase(true).protoVersion(2).build(), 170000))
+        assertThatThrownBy(() -> new ServerCapabilities(170000).chooseProtocol(base().twoPhase(true).protoVersion(2).build()))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("protoVersion=2");
-        assertThatThrownBy(() -> ProtocolVersions.choose(base().origin("none").build(), 150000))
+        assertThatThrownBy(() -> new ServerCapabilities(150000).chooseProtocol(base().origin("none").build()))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("origin");
     }
 
     @Test
     void overrideIsHonouredWhenPossible() {
-        assertThat(ProtocolVersions.choose(base().protoVersion(1).build(), 180000)).isEqualTo(1);
-        assertThatThrownBy(() -> ProtocolVersions.choose(base().protoVersion(4).build(), 150000))
+        assertThat(new ServerCapabilities(180000).chooseProtocol(base().protoVersion(1).build())).isEqualTo(1);
+        assertThatThrownBy(() -> new ServerCapabilities(150000).chooseProtocol(base().protoVersion(4).build()))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("protoVersion=4");
     }
 
@@ -43,7 +43,7 @@ class ProtocolVersionsTest {
         ReplicationConfig cfg = base().slot("my\"slot").publications(java.util.List.of("a", "b'c")).binary(true)
                 .messages(true).streaming(StreamingMode.PARALLEL).twoPhase(true).origin("none")
                 .startLsn(Lsn.parse("16/B374D848")).build();
-        assertThat(ReplicationClient.startReplicationCommand(cfg, 4, 180000)).isEqualTo(
+        assertThat(ReplicationBootstrap.startReplicationCommand(cfg, 4, new ServerCapabilities(180000))).isEqualTo(
                 "START_REPLICATION SLOT \"my\"\"slot\" LOGICAL 16/B374D848 (proto_version '4', publication_names "
                         + "'\"a\",\"b''c\"', binary 'true', messages 'true', streaming 'parallel', two_phase 'true', "
                         + "origin 'none')");
@@ -51,8 +51,8 @@ class ProtocolVersionsTest {
 
     @Test
     void serverVersionIsParsedFromTheStartupParameter() {
-        assertThat(ReplicationClient.parseServerVersion("18.1")).isEqualTo(180001);
-        assertThat(ReplicationClient.parseServerVersion("15.14 (Debian 15.14-0+deb12u1)")).isEqualTo(150014);
-        assertThat(ReplicationClient.parseServerVersion("17beta2")).isEqualTo(170000);
+        assertThat(ServerCapabilities.parse("18.1").versionNum()).isEqualTo(180001);
+        assertThat(ServerCapabilities.parse("15.14 (Debian 15.14-0+deb12u1)").versionNum()).isEqualTo(150014);
+        assertThat(ServerCapabilities.parse("17beta2").versionNum()).isEqualTo(170000);
     }
 }
