@@ -55,4 +55,34 @@ class ServerCapabilitiesTest {
         assertThat(ServerCapabilities.parse("15.14 (Debian 15.14-0+deb12u1)").versionNum()).isEqualTo(150014);
         assertThat(ServerCapabilities.parse("17beta2").versionNum()).isEqualTo(170000);
     }
+
+    @Test
+    void slotCreationUsesTheSyntaxOfTheServersMajor() {
+        assertThat(new ServerCapabilities(140010).createSlotOptions(base().build()))
+                .as("14: no option list").isEqualTo(" NOEXPORT_SNAPSHOT");
+        assertThat(new ServerCapabilities(170002).createSlotOptions(base().twoPhase(true).failoverSlot(true).build()))
+                .as("17: option list").isEqualTo(" (SNAPSHOT 'nothing', TWO_PHASE true, FAILOVER true)");
+        assertThatThrownBy(() -> new ServerCapabilities(160000).createSlotOptions(base().failoverSlot(true).build()))
+                .as("failover before 17").isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("failoverSlot needs PostgreSQL 17");
+        assertThatThrownBy(() -> new ServerCapabilities(140000).createSlotOptions(base().twoPhase(true).build()))
+                .as("two-phase before 15").isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("twoPhase needs PostgreSQL 15");
+    }
+
+    @Test
+    void streamingOnIsSpelledTrueBefore16() {
+        assertThat(new ServerCapabilities(150000).streamingValue(StreamingMode.ON)).as("15").isEqualTo("true");
+        assertThat(new ServerCapabilities(160000).streamingValue(StreamingMode.ON)).as("16").isEqualTo("on");
+        assertThat(new ServerCapabilities(160000).streamingValue(StreamingMode.PARALLEL)).as("parallel")
+                .isEqualTo("parallel");
+    }
+
+    @Test
+    void serversOlderThanSupportedAreRefused() {
+        assertThatThrownBy(() -> ServerCapabilities.parse("9.6.24")).as("9.6")
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("PostgreSQL 14 or newer");
+        assertThatThrownBy(() -> ServerCapabilities.parse(null)).as("not reported")
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("server_version");
+    }
 }
