@@ -65,9 +65,7 @@ public final class PgOutputDecoder {
         requireVersion((char) (data.get(data.position()) & 0xFF), data.position());
         try {
             return framing.frame(data, walStart);
-        } catch (PgOutputException e) {
-            throw e;
-        } catch (ProtocolException e) {
+        } catch (ProtocolException e) { // a decoder reports every malformed message as its own exception
             throw new PgOutputException(e.getMessage(), e);
         }
     }
@@ -262,7 +260,7 @@ public final class PgOutputDecoder {
         return new PgOutputMessage.Message(xid, flags, lsn, prefix, r.bytes(len, "content"));
     }
 
-    private PgOutputMessage streamStart(PgOutputReader r) {
+    private static PgOutputMessage streamStart(PgOutputReader r) {
         int xid = r.i32("xid");
         boolean first = r.u8("first segment flag") == 1;
         return new PgOutputMessage.StreamStart(xid, first);
