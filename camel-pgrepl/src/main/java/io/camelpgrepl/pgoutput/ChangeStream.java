@@ -3,11 +3,13 @@ package io.camelpgrepl.pgoutput;
 import io.camelpgrepl.client.Lsn;
 import io.camelpgrepl.client.ReplicationEvent;
 import io.camelpgrepl.client.StreamingMode;
+import io.camelpgrepl.client.wire.PgOutputFrame;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns the client's pgoutput messages into {@link ChangeEvent}s that each know their transaction, with typed
@@ -29,6 +31,9 @@ import java.util.Map;
  * Prepare is an acknowledgement point (the server keeps the prepared transaction and will not resend it; it
  * sends Commit Prepared or Rollback Prepared later), and so are Commit Prepared and Rollback Prepared.
  *
+ * <p>Which transaction a message belongs to comes from its {@link PgOutputFrame} (the client's framing, carried by
+ * the event): the stream block and the streamed transactions still open are tracked there, once.
+ *
  * <p>One per stream, not thread-safe, no Camel dependency. Every decoding failure is a
  * {@link PgOutputException}.
  */
@@ -36,9 +41,10 @@ public final class ChangeStream {
 
     private final PgOutputDecoder decoder;
     private final RelationCache relations = new RelationCache();
-    private final Map<Integer, TxInfo> streamed = new HashMap<>();
     private TxInfo current;
-    private TxInfo streamBlock;
+    /** The last streamed transaction handed out (a block's rows share it rather than each allocating one). */
+    private TxInfo streamed;
+    private Set<Integer> openStreamed = Set.of();
 
     public ChangeStream(int protocolVersion, StreamingMode streaming) {
         this.decoder = new PgOutputDecoder(protocolVersion, streaming);
@@ -55,39 +61,65 @@ public final class ChangeStream {
 
     /** The streamed transactions started and not yet committed, prepared or aborted. */
     public Map<Integer, TxInfo> openStreamedTransactions() {
-        return Map.copyOf(streamed);
+        Map<Integer, TxInfo> open = new HashMap<>();
+        for (int xid : openStreamed) {
+            open.put(xid, streamedTx(xid));
+        }
+        return Map.copyOf(open);
     }
 
-    /** Decodes one message event from the replication client. */
+    /** Decodes one message event from the replication client, with the framing the client read. */
     public ChangeEvent accept(ReplicationEvent.WalMessage event) {
-        return accept(event.data(), event.walStart());
+        PgOutputFrame frame = event.frame();
+        openStreamed = frame.openStreamedXids();
+        if (event instanceof ReplicationEvent.Message m) { // the client has read it whole
+            return logicalMessage(m.walStart(), frame, m.prefix(), m.content());
+        }
+        return toEvent(decoder.decode(event.data(), frame), event.walStart(), frame);
     }
 
     /**
      * Decodes one pgoutput message ({@code data} from position to limit) whose XLogData header carried
-     * {@code walStart}.
+     * {@code walStart}, framing it here: use either this or {@link #accept(ReplicationEvent.WalMessage)} for a
+     * stream, not both.
      */
     public ChangeEvent accept(ByteBuffer data, Lsn walStart) {
-        PgOutputMessage msg = decoder.decode(data);
-        return toEvent(msg, walStart);
+        PgOutputFrame frame = decoder.frame(data, walStart);
+        openStreamed = frame.openStreamedXids();
+        return toEvent(decoder.decode(data, frame), walStart, frame);
     }
 
-    private TxInfo txFor(int xid) {
+    private TxInfo txFor(PgOutputFrame frame) {
         // inside a streamed block a change belongs to the block's transaction
-        return xid != 0 && streamBlock != null ? streamBlock : current;
+        return frame.inStreamBlock() ? streamedTx(frame.transaction().xid()) : current;
     }
 
-    private ChangeEvent toEvent(PgOutputMessage msg, Lsn lsn) {
+    private TxInfo streamedTx(int xid) {
+        TxInfo tx = streamed;
+        if (tx == null || tx.xid() != xid) {
+            tx = new TxInfo(xid, Lsn.INVALID, null, TxInfo.Kind.STREAMED, null);
+            streamed = tx;
+        }
+        return tx;
+    }
+
+    private ChangeEvent logicalMessage(Lsn lsn, PgOutputFrame frame, String prefix, byte[] content) {
+        TxInfo tx = frame.transactional() ? txFor(frame) : null;
+        return new ChangeEvent.LogicalMessage(lsn, tx, xidOf(frame.xid(), tx), frame.transactional(), frame.lsn(),
+                prefix, content);
+    }
+
+    private ChangeEvent toEvent(PgOutputMessage msg, Lsn lsn, PgOutputFrame frame) {
         if (msg instanceof PgOutputMessage.Insert m) {
             RelationInfo r = relations.require(m.relationId(), "Insert ('I')");
-            TxInfo tx = txFor(m.xid());
+            TxInfo tx = txFor(frame);
             return new RowChange(lsn, tx, xidOf(m.xid(), tx), m.relationId(), r.schema(), r.table(),
                     RowChange.Operation.INSERT, null, r.decodeRow(m.newTuple(), false, "Insert ('I')"),
                     r.keyColumns());
         }
         if (msg instanceof PgOutputMessage.Update m) {
             RelationInfo r = relations.require(m.relationId(), "Update ('U')");
-            TxInfo tx = txFor(m.xid());
+            TxInfo tx = txFor(frame);
             Map<String, Object> before = m.oldTuple() == null ? null
                     : r.decodeRow(m.oldTuple(), m.oldKind() == 'K', "Update ('U')");
             return new RowChange(lsn, tx, xidOf(m.xid(), tx), m.relationId(), r.schema(), r.table(),
@@ -96,7 +128,7 @@ public final class ChangeStream {
         }
         if (msg instanceof PgOutputMessage.Delete m) {
             RelationInfo r = relations.require(m.relationId(), "Delete ('D')");
-            TxInfo tx = txFor(m.xid());
+            TxInfo tx = txFor(frame);
             return new RowChange(lsn, tx, xidOf(m.xid(), tx), m.relationId(), r.schema(), r.table(),
                     RowChange.Operation.DELETE, r.decodeRow(m.oldTuple(), m.oldKind() == 'K', "Delete ('D')"), null,
                     r.keyColumns());
@@ -112,10 +144,10 @@ public final class ChangeStream {
             return new ChangeEvent.TransactionCommit(lsn, tx, m.flags(), m.endLsn());
         }
         if (msg instanceof PgOutputMessage.Relation m) {
-            return new ChangeEvent.RelationChange(lsn, txFor(m.xid()), relations.put(m));
+            return new ChangeEvent.RelationChange(lsn, txFor(frame), relations.put(m));
         }
         if (msg instanceof PgOutputMessage.Type m) {
-            return new ChangeEvent.TypeInfo(lsn, txFor(m.xid()), m.typeOid(), m.namespace(), m.name());
+            return new ChangeEvent.TypeInfo(lsn, txFor(frame), m.typeOid(), m.namespace(), m.name());
         }
         if (msg instanceof PgOutputMessage.Origin m) {
             return new ChangeEvent.OriginInfo(lsn, current, m.commitLsn(), m.name());
@@ -125,37 +157,26 @@ public final class ChangeStream {
             for (int id : m.relationIds()) {
                 rels.add(relations.require(id, "Truncate ('T')"));
             }
-            TxInfo tx = txFor(m.xid());
+            TxInfo tx = txFor(frame);
             return new ChangeEvent.TruncateChange(lsn, tx, xidOf(m.xid(), tx), rels, m.cascade(),
                     m.restartIdentity());
         }
         if (msg instanceof PgOutputMessage.Message m) {
-            TxInfo tx = m.transactional() ? txFor(m.xid()) : null;
-            return new ChangeEvent.LogicalMessage(lsn, tx, xidOf(m.xid(), tx), m.transactional(), m.lsn(),
-                    m.prefix(), m.content());
+            return logicalMessage(lsn, frame, m.prefix(), m.content());
         }
         if (msg instanceof PgOutputMessage.StreamStart m) {
-            TxInfo tx = streamed.computeIfAbsent(m.xid(),
-                    x -> new TxInfo(x, Lsn.INVALID, null, TxInfo.Kind.STREAMED, null));
-            streamBlock = tx;
-            return new ChangeEvent.StreamBlockStart(lsn, tx, m.firstSegment());
+            return new ChangeEvent.StreamBlockStart(lsn, streamedTx(m.xid()), m.firstSegment());
         }
         if (msg instanceof PgOutputMessage.StreamStop) {
-            TxInfo tx = streamBlock;
-            streamBlock = null;
-            return new ChangeEvent.StreamBlockStop(lsn, tx);
+            return new ChangeEvent.StreamBlockStop(lsn, frame.transaction() != null
+                    ? streamedTx(frame.transaction().xid()) : null);
         }
         if (msg instanceof PgOutputMessage.StreamCommit m) {
-            streamed.remove(m.xid());
             TxInfo tx = new TxInfo(m.xid(), m.commitLsn(), m.commitTime(), TxInfo.Kind.STREAMED, null);
             return new ChangeEvent.TransactionCommit(lsn, tx, m.flags(), m.endLsn());
         }
         if (msg instanceof PgOutputMessage.StreamAbort m) {
-            TxInfo tx = m.topLevel() ? streamed.remove(m.xid()) : streamed.get(m.xid());
-            if (tx == null) {
-                tx = new TxInfo(m.xid(), Lsn.INVALID, null, TxInfo.Kind.STREAMED, null);
-            }
-            return new ChangeEvent.StreamAborted(lsn, tx, m.subxid(), m.abortLsn(), m.abortTime());
+            return new ChangeEvent.StreamAborted(lsn, streamedTx(m.xid()), m.subxid(), m.abortLsn(), m.abortTime());
         }
         if (msg instanceof PgOutputMessage.BeginPrepare m) {
             current = new TxInfo(m.xid(), m.prepareLsn(), m.prepareTime(), TxInfo.Kind.PREPARED, m.gid());
@@ -167,7 +188,6 @@ public final class ChangeStream {
             return new ChangeEvent.TransactionPrepared(lsn, tx, false, m.endLsn());
         }
         if (msg instanceof PgOutputMessage.StreamPrepare m) {
-            streamed.remove(m.xid());
             TxInfo tx = new TxInfo(m.xid(), m.prepareLsn(), m.prepareTime(), TxInfo.Kind.PREPARED, m.gid());
             return new ChangeEvent.TransactionPrepared(lsn, tx, true, m.endLsn());
         }

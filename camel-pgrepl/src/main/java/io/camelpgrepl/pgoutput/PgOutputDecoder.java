@@ -1,6 +1,10 @@
 package io.camelpgrepl.pgoutput;
 
+import io.camelpgrepl.client.Lsn;
+import io.camelpgrepl.client.ProtocolException;
 import io.camelpgrepl.client.StreamingMode;
+import io.camelpgrepl.client.wire.PgOutputFrame;
+import io.camelpgrepl.client.wire.PgOutputFraming;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -9,16 +13,20 @@ import java.util.List;
 /**
  * Decodes pgoutput message bytes into {@link PgOutputMessage}s.
  *
- * <p>Stateful, one per replication stream, not thread-safe: it tracks whether it is inside a streamed block
- * (between Stream Start and Stream Stop), where Relation, Type, Insert, Update, Delete, Truncate and Message
- * carry a leading xid. It must be told the protocol version and streaming mode, because a v4 Stream Abort
- * carries its abort LSN and time only with {@code streaming=parallel}.
+ * <p>A message is decoded with its {@link PgOutputFrame} (what the client's {@link PgOutputFraming} read of it):
+ * the frame says whether it lies in a streamed block, where Relation, Type, Insert, Update, Delete, Truncate and
+ * Message carry a leading xid, and already holds every field of Begin, Commit and Stream Commit. The decoder must
+ * be told the protocol version and streaming mode, because a v4 Stream Abort carries its abort LSN and time only
+ * with {@code streaming=parallel}.
+ *
+ * <p>{@link #decode(ByteBuffer)} frames the bytes itself (for messages that do not come from the client): the
+ * decoder is then stateful, one per replication stream, not thread-safe.
  */
 public final class PgOutputDecoder {
 
     private final int protocolVersion;
     private final boolean abortCarriesLsn;
-    private boolean inStream;
+    private final PgOutputFraming framing = new PgOutputFraming();
 
     public PgOutputDecoder(int protocolVersion, StreamingMode streaming) {
         if (protocolVersion < 1 || protocolVersion > 4) {
@@ -33,18 +41,44 @@ public final class PgOutputDecoder {
         return protocolVersion;
     }
 
-    /** True between a Stream Start and its Stream Stop. */
+    /** True between a Stream Start and its Stream Stop, for messages given to {@link #decode(ByteBuffer)}. */
     public boolean inStreamBlock() {
-        return inStream;
+        return framing.inStreamBlock();
     }
 
     /**
-     * Decodes one message: {@code data} from its position to its limit (e.g.
-     * {@link io.camelpgrepl.client.ReplicationEvent.WalMessage#data()}). The buffer's position is not moved.
+     * Decodes one message that does not come with its frame: {@code data} from its position to its limit, framed
+     * here, so every message of the stream must pass through this decoder in order. The buffer's position is not
+     * moved.
      *
      * @throws PgOutputException when the bytes are not a valid pgoutput message
      */
     public PgOutputMessage decode(ByteBuffer data) {
+        return decode(data, frame(data, Lsn.INVALID));
+    }
+
+    /** Frames a message for {@link #decode(ByteBuffer, PgOutputFrame)}, as the client would have. */
+    PgOutputFrame frame(ByteBuffer data, Lsn walStart) {
+        if (!data.hasRemaining()) {
+            throw new PgOutputException("pgoutput: empty message (no type byte) at offset " + data.position());
+        }
+        requireVersion((char) (data.get(data.position()) & 0xFF), data.position());
+        try {
+            return framing.frame(data, walStart);
+        } catch (ProtocolException e) { // a decoder reports every malformed message as its own exception
+            throw new PgOutputException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Decodes one message the client framed: {@code data} from its position to its limit (e.g.
+     * {@link io.camelpgrepl.client.ReplicationEvent.WalMessage#data()}) with its
+     * {@link io.camelpgrepl.client.ReplicationEvent.WalMessage#frame()}. Stateless. The buffer's position is not
+     * moved.
+     *
+     * @throws PgOutputException when the bytes are not a valid pgoutput message
+     */
+    public PgOutputMessage decode(ByteBuffer data, PgOutputFrame frame) {
         ByteBuffer buf = data.order() == ByteOrder.BIG_ENDIAN ? data : data.duplicate().order(ByteOrder.BIG_ENDIAN);
         if (!buf.hasRemaining()) {
             throw new PgOutputException("pgoutput: empty message (no type byte) at offset " + buf.position());
@@ -53,32 +87,32 @@ public final class PgOutputDecoder {
         requireVersion(type, buf.position());
         switch (type) {
             case 'B':
-                return begin(new PgOutputReader(buf, type, "Begin"));
+                return new PgOutputMessage.Begin(frame.lsn(), frame.time(), frame.xid());
             case 'C':
-                return commit(new PgOutputReader(buf, type, "Commit"));
+                return new PgOutputMessage.Commit(frame.flags(), frame.lsn(), frame.ackLsn(), frame.time());
             case 'O':
                 return origin(new PgOutputReader(buf, type, "Origin"));
             case 'R':
-                return relation(new PgOutputReader(buf, type, "Relation"));
+                return relation(new PgOutputReader(buf, type, "Relation"), frame);
             case 'Y':
-                return type(new PgOutputReader(buf, type, "Type"));
+                return type(new PgOutputReader(buf, type, "Type"), frame);
             case 'I':
-                return insert(new PgOutputReader(buf, type, "Insert"));
+                return insert(new PgOutputReader(buf, type, "Insert"), frame);
             case 'U':
-                return update(new PgOutputReader(buf, type, "Update"));
+                return update(new PgOutputReader(buf, type, "Update"), frame);
             case 'D':
-                return delete(new PgOutputReader(buf, type, "Delete"));
+                return delete(new PgOutputReader(buf, type, "Delete"), frame);
             case 'T':
-                return truncate(new PgOutputReader(buf, type, "Truncate"));
+                return truncate(new PgOutputReader(buf, type, "Truncate"), frame);
             case 'M':
-                return message(new PgOutputReader(buf, type, "Message"));
+                return message(new PgOutputReader(buf, type, "Message"), frame);
             case 'S':
                 return streamStart(new PgOutputReader(buf, type, "Stream Start"));
             case 'E':
-                inStream = false;
                 return new PgOutputMessage.StreamStop();
             case 'c':
-                return streamCommit(new PgOutputReader(buf, type, "Stream Commit"));
+                return new PgOutputMessage.StreamCommit(frame.xid(), frame.flags(), frame.lsn(), frame.ackLsn(),
+                        frame.time());
             case 'A':
                 return streamAbort(new PgOutputReader(buf, type, "Stream Abort"));
             case 'b':
@@ -125,25 +159,21 @@ public final class PgOutputDecoder {
         }
     }
 
-    private int streamXid(PgOutputReader r) {
-        return inStream ? r.i32("xid") : 0;
-    }
-
-    private static PgOutputMessage begin(PgOutputReader r) {
-        return new PgOutputMessage.Begin(r.lsn("final lsn"), r.time("commit time"), r.i32("xid"));
-    }
-
-    private static PgOutputMessage commit(PgOutputReader r) {
-        return new PgOutputMessage.Commit(r.u8("flags") & 0xFF, r.lsn("commit lsn"), r.lsn("end lsn"),
-                r.time("commit time"));
+    /** Inside a streamed block the xid comes first; the frame has read it already. */
+    private static int streamXid(PgOutputReader r, PgOutputFrame frame) {
+        if (!frame.inStreamBlock()) {
+            return 0;
+        }
+        r.skip(4);
+        return frame.xid();
     }
 
     private static PgOutputMessage origin(PgOutputReader r) {
         return new PgOutputMessage.Origin(r.lsn("commit lsn"), r.cstring("origin name"));
     }
 
-    private PgOutputMessage relation(PgOutputReader r) {
-        int xid = streamXid(r);
+    private static PgOutputMessage relation(PgOutputReader r, PgOutputFrame frame) {
+        int xid = streamXid(r, frame);
         int relId = r.i32("relation id");
         String ns = r.cstring("namespace");
         String name = r.cstring("relation name");
@@ -162,15 +192,15 @@ public final class PgOutputDecoder {
         return new PgOutputMessage.Relation(xid, relId, ns.isEmpty() ? "pg_catalog" : ns, name, ident, cols);
     }
 
-    private PgOutputMessage type(PgOutputReader r) {
-        int xid = streamXid(r);
+    private static PgOutputMessage type(PgOutputReader r, PgOutputFrame frame) {
+        int xid = streamXid(r, frame);
         int oid = r.i32("type oid");
         String ns = r.cstring("namespace");
         return new PgOutputMessage.Type(xid, oid, ns.isEmpty() ? "pg_catalog" : ns, r.cstring("type name"));
     }
 
-    private PgOutputMessage insert(PgOutputReader r) {
-        int xid = streamXid(r);
+    private static PgOutputMessage insert(PgOutputReader r, PgOutputFrame frame) {
+        int xid = streamXid(r, frame);
         int relId = r.i32("relation id");
         byte n = r.u8("tuple marker");
         if (n != 'N') {
@@ -179,8 +209,8 @@ public final class PgOutputDecoder {
         return new PgOutputMessage.Insert(xid, relId, TupleData.read(r));
     }
 
-    private PgOutputMessage update(PgOutputReader r) {
-        int xid = streamXid(r);
+    private static PgOutputMessage update(PgOutputReader r, PgOutputFrame frame) {
+        int xid = streamXid(r, frame);
         int relId = r.i32("relation id");
         byte marker = r.u8("tuple marker");
         char oldKind = 0;
@@ -197,8 +227,8 @@ public final class PgOutputDecoder {
         return new PgOutputMessage.Update(xid, relId, oldKind, old, TupleData.read(r));
     }
 
-    private PgOutputMessage delete(PgOutputReader r) {
-        int xid = streamXid(r);
+    private static PgOutputMessage delete(PgOutputReader r, PgOutputFrame frame) {
+        int xid = streamXid(r, frame);
         int relId = r.i32("relation id");
         byte marker = r.u8("tuple marker");
         if (marker != 'K' && marker != 'O') {
@@ -208,8 +238,8 @@ public final class PgOutputDecoder {
         return new PgOutputMessage.Delete(xid, relId, (char) marker, TupleData.read(r));
     }
 
-    private PgOutputMessage truncate(PgOutputReader r) {
-        int xid = streamXid(r);
+    private static PgOutputMessage truncate(PgOutputReader r, PgOutputFrame frame) {
+        int xid = streamXid(r, frame);
         int n = r.i32("relation count");
         int flags = r.u8("flags") & 0xFF;
         r.needLength(n * 4L, n + " relation ids");
@@ -220,25 +250,20 @@ public final class PgOutputDecoder {
         return new PgOutputMessage.Truncate(xid, flags, ids);
     }
 
-    private PgOutputMessage message(PgOutputReader r) {
-        int xid = streamXid(r);
-        int flags = r.u8("flags") & 0xFF;
-        var lsn = r.lsn("message lsn");
+    private static PgOutputMessage message(PgOutputReader r, PgOutputFrame frame) {
+        int xid = streamXid(r, frame);
+        r.skip(9); // flags and message LSN: in the frame
+        int flags = frame.flags();
+        Lsn lsn = frame.lsn();
         String prefix = r.cstring("prefix");
         int len = r.i32("content length");
         return new PgOutputMessage.Message(xid, flags, lsn, prefix, r.bytes(len, "content"));
     }
 
-    private PgOutputMessage streamStart(PgOutputReader r) {
+    private static PgOutputMessage streamStart(PgOutputReader r) {
         int xid = r.i32("xid");
         boolean first = r.u8("first segment flag") == 1;
-        inStream = true;
         return new PgOutputMessage.StreamStart(xid, first);
-    }
-
-    private static PgOutputMessage streamCommit(PgOutputReader r) {
-        return new PgOutputMessage.StreamCommit(r.i32("xid"), r.u8("flags") & 0xFF, r.lsn("commit lsn"),
-                r.lsn("end lsn"), r.time("commit time"));
     }
 
     private PgOutputMessage streamAbort(PgOutputReader r) {
@@ -247,7 +272,7 @@ public final class PgOutputDecoder {
         if (abortCarriesLsn) {
             return new PgOutputMessage.StreamAbort(xid, subxid, r.lsn("abort lsn"), r.time("abort time"));
         }
-        return new PgOutputMessage.StreamAbort(xid, subxid, io.camelpgrepl.client.Lsn.INVALID, null);
+        return new PgOutputMessage.StreamAbort(xid, subxid, Lsn.INVALID, null);
     }
 
     private static PgOutputMessage beginPrepare(PgOutputReader r) {

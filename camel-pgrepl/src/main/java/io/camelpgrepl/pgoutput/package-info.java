@@ -4,9 +4,12 @@
  *
  * <h2>Layers</h2>
  * <ul>
- * <li>{@link io.camelpgrepl.pgoutput.PgOutputDecoder}: bytes → {@link io.camelpgrepl.pgoutput.PgOutputMessage}
- * (one record per message type). Tracks streamed blocks itself (the leading xid of changes inside
- * Stream Start/Stop); must be told the protocol version and streaming mode (v4 parallel Stream Abort).</li>
+ * <li>{@link io.camelpgrepl.client.wire.PgOutputFraming} (in the client): each message's transaction framing,
+ * read once and carried on the event as its {@link io.camelpgrepl.client.wire.PgOutputFrame}: the stream block
+ * (whose changes carry a leading xid), the open transactions, Begin/Commit fields, the LSN to acknowledge.</li>
+ * <li>{@link io.camelpgrepl.pgoutput.PgOutputDecoder}: bytes and frame → {@link
+ * io.camelpgrepl.pgoutput.PgOutputMessage} (one record per message type); must be told the protocol version and
+ * streaming mode (v4 parallel Stream Abort).</li>
  * <li>{@link io.camelpgrepl.pgoutput.TupleData}: column kinds and value slices, no copies; the unchanged-TOAST
  * marker is {@link io.camelpgrepl.pgoutput.UnchangedToast#INSTANCE}, never null.</li>
  * <li>{@link io.camelpgrepl.pgoutput.PgTypes} / {@link io.camelpgrepl.pgoutput.ValueDecoder}: typed values by

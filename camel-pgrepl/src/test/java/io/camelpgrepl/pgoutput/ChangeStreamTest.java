@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.camelpgrepl.client.Lsn;
 import io.camelpgrepl.client.ReplicationEvent;
 import io.camelpgrepl.client.StreamingMode;
+import io.camelpgrepl.client.wire.PgOutputFrame;
+import io.camelpgrepl.client.wire.PgOutputFraming;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -63,7 +65,9 @@ class ChangeStreamTest {
     @Test
     void acceptsTheClientsWalMessages() {
         ByteBufferEvent e = new ByteBufferEvent(PgBytes.msg('B').i64(0x500).time(T).i32(77));
-        ChangeEvent ev = stream.accept(new ReplicationEvent.XLogData(Lsn.of(0x100), Lsn.of(0x900), T, e.data()));
+        java.nio.ByteBuffer data = e.data();
+        PgOutputFrame frame = new PgOutputFraming().frame(data, Lsn.of(0x100));
+        ChangeEvent ev = stream.accept(new ReplicationEvent.Begin(Lsn.of(0x100), Lsn.of(0x900), T, data, frame));
         assertThat(ev.lsn()).as("header LSN").isEqualTo(Lsn.of(0x100));
         assertThat(ev.tx().xid()).as("xid").isEqualTo(77);
     }

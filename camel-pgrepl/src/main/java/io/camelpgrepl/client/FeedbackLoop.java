@@ -1,0 +1,144 @@
+package io.camelpgrepl.client;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.camelpgrepl.client.wire.FrontendMessages;
+import io.camelpgrepl.client.wire.PgTime;
+import io.camelpgrepl.client.wire.StandbyStatusUpdate;
+
+/**
+ * The feedback thread: standby status updates on schedule, a probe when the server has been silent for half of
+ * {@code receiveTimeout}, and the verdict "connection dead" when the probe goes unanswered. It runs apart from the
+ * reader so that updates go out even while the reader waits for a slow consumer (the walsender's timeout would
+ * otherwise fire), and it is the only writer of status updates and CopyDone.
+ */
+final class FeedbackLoop implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FeedbackLoop.class);
+
+    private final ReplicationConfig config;
+    private final PgConnection conn;
+    private final StreamState state;
+    private final long statusIntervalNanos;
+    private final long receiveTimeoutNanos;
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final AtomicBoolean copyDoneSent = new AtomicBoolean();
+    private volatile long statusSent;
+
+    FeedbackLoop(ReplicationConfig config, PgConnection conn, StreamState state, long walSenderTimeoutMillis) {
+        this.config = config;
+        this.conn = conn;
+        this.state = state;
+        long interval = config.statusInterval().toNanos();
+        if (walSenderTimeoutMillis > 0) {
+            // Keep the walsender's timeout from firing even when we cannot read its keepalive requests.
+            interval = Math.min(interval, TimeUnit.MILLISECONDS.toNanos(walSenderTimeoutMillis) / 2);
+        }
+        this.statusIntervalNanos = Math.max(interval, TimeUnit.MILLISECONDS.toNanos(10));
+        this.receiveTimeoutNanos = config.receiveTimeout().toNanos();
+    }
+
+    long statusSent() {
+        return statusSent;
+    }
+
+    @Override
+    public void run() {
+        long lastStatus = System.nanoTime();
+        long probeSentAt = 0;
+        while (!finished()) {
+            long now = System.nanoTime();
+            long next = lastStatus + statusIntervalNanos;
+            if (!state.readerWaiting && !state.paused) {
+                long silentSince = state.lastReceivedNanos;
+                if (probeSentAt != 0 && silentSince - probeSentAt >= 0) {
+                    probeSentAt = 0;
+                }
+                if (probeSentAt == 0 && now - silentSince >= receiveTimeoutNanos / 2) {
+                    LOG.debug("Nothing from {} for {} ms; asking the server to answer", config.endpoint(),
+                            TimeUnit.NANOSECONDS.toMillis(now - silentSince));
+                    sendStatus(true);
+                    lastStatus = now;
+                    probeSentAt = now;
+                    next = lastStatus + statusIntervalNanos;
+                }
+                if (probeSentAt != 0 && now - silentSince >= receiveTimeoutNanos) {
+                    state.failure = new ConnectionException("No message from " + config.endpoint() + " for "
+                            + config.receiveTimeout() + " and no answer to a probe (receiveTimeout); the connection "
+                            + "is presumed dead");
+                    LOG.warn(state.failure.getMessage());
+                    conn.close();
+                    return;
+                }
+                next = Math.min(next, probeSentAt == 0 ? silentSince + receiveTimeoutNanos / 2
+                        : silentSince + receiveTimeoutNanos);
+            }
+            if (now - next >= 0) {
+                sendStatus(false);
+                lastStatus = System.nanoTime();
+                continue;
+            }
+            try {
+                state.awaitChange(next - now, this::finished);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private boolean finished() {
+        return state.terminated || copyDoneSent.get();
+    }
+
+    /** Sends a standby status update unless the copy has ended. Never throws: a failed send ends the stream. */
+    void sendStatus(boolean replyRequested) {
+        sendLock.lock();
+        try {
+            if (finished()) {
+                return;
+            }
+            writeStatus(replyRequested);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** The last status update (with the latest acknowledgement), then CopyDone; once. */
+    void endCopy() {
+        sendLock.lock();
+        try {
+            if (state.terminated || !copyDoneSent.compareAndSet(false, true)) {
+                return;
+            }
+            writeStatus(false);
+            conn.write(FrontendMessages.copyDone());
+        } catch (IOException e) {
+            LOG.debug("Sending CopyDone for slot '{}' failed: {}", config.slot(), e.getMessage());
+            conn.close();
+        } finally {
+            sendLock.unlock();
+        }
+        state.signal();
+    }
+
+    private void writeStatus(boolean replyRequested) {
+        long flush = state.flushPosition();
+        byte[] msg = new StandbyStatusUpdate(Lsn.of(state.received), Lsn.of(flush), Lsn.of(flush), PgTime.now(),
+                replyRequested).encode();
+        try {
+            conn.write(msg);
+            statusSent++;
+        } catch (IOException e) {
+            if (!state.aborted && !state.stopRequested) {
+                LOG.debug("Sending a status update for slot '{}' failed: {}", config.slot(), e.getMessage());
+            }
+            conn.close();
+        }
+    }
+}
