@@ -17,6 +17,8 @@ import org.apache.camel.Converter;
  * Type converters for the values pgrepl puts on exchanges, and for its options with a fixed set of values: those
  * parse with the enum's own {@code parse}, so a URI takes exactly the spellings the option documents
  * ({@code sslMode=verify-full}, {@code streaming=false}), in any case, and a wrong one is named with its option.
+ * One converter per enum: Camel's own enum conversion runs before any fallback converter, so a single fallback
+ * for all of them never sees the text (it would take {@code streaming=false} as an unknown constant).
  */
 @Converter(generateLoader = true)
 public final class PgReplConverters {
