@@ -44,7 +44,7 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "bufferevents":
         case "bufferEvents": getOrCreateConfiguration(target).setBufferEvents(property(camelContext, int.class, value)); return true;
         case "channelbinding":
-        case "channelBinding": getOrCreateConfiguration(target).setChannelBinding(property(camelContext, java.lang.String.class, value)); return true;
+        case "channelBinding": getOrCreateConfiguration(target).setChannelBinding(property(camelContext, io.camelpgrepl.client.ChannelBinding.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, io.camelpgrepl.camel.PgReplConfiguration.class, value)); return true;
         case "connecttimeout":
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value)); return true;
@@ -60,7 +60,7 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "failoverslot":
         case "failoverSlot": getOrCreateConfiguration(target).setFailoverSlot(property(camelContext, boolean.class, value)); return true;
         case "failurepolicy":
-        case "failurePolicy": getOrCreateConfiguration(target).setFailurePolicy(property(camelContext, java.lang.String.class, value)); return true;
+        case "failurePolicy": getOrCreateConfiguration(target).setFailurePolicy(property(camelContext, io.camelpgrepl.camel.FailurePolicy.class, value)); return true;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "host": getOrCreateConfiguration(target).setHost(property(camelContext, java.lang.String.class, value)); return true;
@@ -73,9 +73,9 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxmessagesize":
         case "maxMessageSize": getOrCreateConfiguration(target).setMaxMessageSize(property(camelContext, int.class, value)); return true;
         case "messages": getOrCreateConfiguration(target).setMessages(property(camelContext, boolean.class, value)); return true;
-        case "origin": getOrCreateConfiguration(target).setOrigin(property(camelContext, java.lang.String.class, value)); return true;
+        case "origin": getOrCreateConfiguration(target).setOrigin(property(camelContext, io.camelpgrepl.client.Origin.class, value)); return true;
         case "outputformat":
-        case "outputFormat": getOrCreateConfiguration(target).setOutputFormat(property(camelContext, java.lang.String.class, value)); return true;
+        case "outputFormat": getOrCreateConfiguration(target).setOutputFormat(property(camelContext, io.camelpgrepl.camel.OutputFormat.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "port": getOrCreateConfiguration(target).setPort(property(camelContext, int.class, value)); return true;
         case "protoversion":
@@ -106,9 +106,9 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "sslkeypassword":
         case "sslKeyPassword": getOrCreateConfiguration(target).setSslKeyPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "sslmode":
-        case "sslMode": getOrCreateConfiguration(target).setSslMode(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslMode": getOrCreateConfiguration(target).setSslMode(property(camelContext, io.camelpgrepl.client.SslMode.class, value)); return true;
         case "sslnegotiation":
-        case "sslNegotiation": getOrCreateConfiguration(target).setSslNegotiation(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslNegotiation": getOrCreateConfiguration(target).setSslNegotiation(property(camelContext, io.camelpgrepl.client.SslNegotiation.class, value)); return true;
         case "sslrootcert":
         case "sslRootCert": getOrCreateConfiguration(target).setSslRootCert(property(camelContext, java.lang.String.class, value)); return true;
         case "sslservername":
@@ -119,7 +119,7 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "statusInterval": getOrCreateConfiguration(target).setStatusInterval(property(camelContext, java.time.Duration.class, value)); return true;
         case "stopatlsn":
         case "stopAtLsn": getOrCreateConfiguration(target).setStopAtLsn(property(camelContext, java.lang.String.class, value)); return true;
-        case "streaming": getOrCreateConfiguration(target).setStreaming(property(camelContext, java.lang.String.class, value)); return true;
+        case "streaming": getOrCreateConfiguration(target).setStreaming(property(camelContext, io.camelpgrepl.client.StreamingMode.class, value)); return true;
         case "strictstartlsn":
         case "strictStartLsn": getOrCreateConfiguration(target).setStrictStartLsn(property(camelContext, boolean.class, value)); return true;
         case "temporaryslot":
@@ -148,7 +148,7 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "bufferevents":
         case "bufferEvents": return int.class;
         case "channelbinding":
-        case "channelBinding": return java.lang.String.class;
+        case "channelBinding": return io.camelpgrepl.client.ChannelBinding.class;
         case "configuration": return io.camelpgrepl.camel.PgReplConfiguration.class;
         case "connecttimeout":
         case "connectTimeout": return java.time.Duration.class;
@@ -164,7 +164,7 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "failoverslot":
         case "failoverSlot": return boolean.class;
         case "failurepolicy":
-        case "failurePolicy": return java.lang.String.class;
+        case "failurePolicy": return io.camelpgrepl.camel.FailurePolicy.class;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return boolean.class;
         case "host": return java.lang.String.class;
@@ -177,9 +177,9 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxmessagesize":
         case "maxMessageSize": return int.class;
         case "messages": return boolean.class;
-        case "origin": return java.lang.String.class;
+        case "origin": return io.camelpgrepl.client.Origin.class;
         case "outputformat":
-        case "outputFormat": return java.lang.String.class;
+        case "outputFormat": return io.camelpgrepl.camel.OutputFormat.class;
         case "password": return java.lang.String.class;
         case "port": return int.class;
         case "protoversion":
@@ -210,9 +210,9 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "sslkeypassword":
         case "sslKeyPassword": return java.lang.String.class;
         case "sslmode":
-        case "sslMode": return java.lang.String.class;
+        case "sslMode": return io.camelpgrepl.client.SslMode.class;
         case "sslnegotiation":
-        case "sslNegotiation": return java.lang.String.class;
+        case "sslNegotiation": return io.camelpgrepl.client.SslNegotiation.class;
         case "sslrootcert":
         case "sslRootCert": return java.lang.String.class;
         case "sslservername":
@@ -223,7 +223,7 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "statusInterval": return java.time.Duration.class;
         case "stopatlsn":
         case "stopAtLsn": return java.lang.String.class;
-        case "streaming": return java.lang.String.class;
+        case "streaming": return io.camelpgrepl.client.StreamingMode.class;
         case "strictstartlsn":
         case "strictStartLsn": return boolean.class;
         case "temporaryslot":

@@ -52,9 +52,65 @@ public final class PgReplConvertersLoader implements TypeConverterLoader, CamelC
                 }
                 return answer;
             });
+        addTypeConverter(registry, io.camelpgrepl.camel.FailurePolicy.class, java.lang.String.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.toFailurePolicy((java.lang.String) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
+        addTypeConverter(registry, io.camelpgrepl.camel.OutputFormat.class, java.lang.String.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.toOutputFormat((java.lang.String) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
+        addTypeConverter(registry, io.camelpgrepl.client.ChannelBinding.class, java.lang.String.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.toChannelBinding((java.lang.String) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
         addTypeConverter(registry, io.camelpgrepl.client.Lsn.class, java.lang.String.class, false,
             (type, exchange, value) -> {
                 Object answer = io.camelpgrepl.camel.PgReplConverters.stringToLsn((java.lang.String) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
+        addTypeConverter(registry, io.camelpgrepl.client.Origin.class, java.lang.String.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.toOrigin((java.lang.String) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
+        addTypeConverter(registry, io.camelpgrepl.client.SslMode.class, java.lang.String.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.toSslMode((java.lang.String) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
+        addTypeConverter(registry, io.camelpgrepl.client.SslNegotiation.class, java.lang.String.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.toSslNegotiation((java.lang.String) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
+        addTypeConverter(registry, io.camelpgrepl.client.StreamingMode.class, java.lang.String.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.toStreamingMode((java.lang.String) value);
                 if (false && answer == null) {
                     answer = Void.class;
                 }

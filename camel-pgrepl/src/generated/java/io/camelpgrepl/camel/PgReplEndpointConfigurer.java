@@ -35,7 +35,7 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "bufferevents":
         case "bufferEvents": target.getConfiguration().setBufferEvents(property(camelContext, int.class, value)); return true;
         case "channelbinding":
-        case "channelBinding": target.getConfiguration().setChannelBinding(property(camelContext, java.lang.String.class, value)); return true;
+        case "channelBinding": target.getConfiguration().setChannelBinding(property(camelContext, io.camelpgrepl.client.ChannelBinding.class, value)); return true;
         case "connecttimeout":
         case "connectTimeout": target.getConfiguration().setConnectTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "createpublication":
@@ -54,7 +54,7 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "failoverslot":
         case "failoverSlot": target.getConfiguration().setFailoverSlot(property(camelContext, boolean.class, value)); return true;
         case "failurepolicy":
-        case "failurePolicy": target.getConfiguration().setFailurePolicy(property(camelContext, java.lang.String.class, value)); return true;
+        case "failurePolicy": target.getConfiguration().setFailurePolicy(property(camelContext, io.camelpgrepl.camel.FailurePolicy.class, value)); return true;
         case "host": target.getConfiguration().setHost(property(camelContext, java.lang.String.class, value)); return true;
         case "includerelationevents":
         case "includeRelationEvents": target.getConfiguration().setIncludeRelationEvents(property(camelContext, boolean.class, value)); return true;
@@ -65,9 +65,9 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxmessagesize":
         case "maxMessageSize": target.getConfiguration().setMaxMessageSize(property(camelContext, int.class, value)); return true;
         case "messages": target.getConfiguration().setMessages(property(camelContext, boolean.class, value)); return true;
-        case "origin": target.getConfiguration().setOrigin(property(camelContext, java.lang.String.class, value)); return true;
+        case "origin": target.getConfiguration().setOrigin(property(camelContext, io.camelpgrepl.client.Origin.class, value)); return true;
         case "outputformat":
-        case "outputFormat": target.getConfiguration().setOutputFormat(property(camelContext, java.lang.String.class, value)); return true;
+        case "outputFormat": target.getConfiguration().setOutputFormat(property(camelContext, io.camelpgrepl.camel.OutputFormat.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "port": target.getConfiguration().setPort(property(camelContext, int.class, value)); return true;
         case "protoversion":
@@ -98,9 +98,9 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "sslkeypassword":
         case "sslKeyPassword": target.getConfiguration().setSslKeyPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "sslmode":
-        case "sslMode": target.getConfiguration().setSslMode(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslMode": target.getConfiguration().setSslMode(property(camelContext, io.camelpgrepl.client.SslMode.class, value)); return true;
         case "sslnegotiation":
-        case "sslNegotiation": target.getConfiguration().setSslNegotiation(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslNegotiation": target.getConfiguration().setSslNegotiation(property(camelContext, io.camelpgrepl.client.SslNegotiation.class, value)); return true;
         case "sslrootcert":
         case "sslRootCert": target.getConfiguration().setSslRootCert(property(camelContext, java.lang.String.class, value)); return true;
         case "sslservername":
@@ -111,7 +111,7 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "statusInterval": target.getConfiguration().setStatusInterval(property(camelContext, java.time.Duration.class, value)); return true;
         case "stopatlsn":
         case "stopAtLsn": target.getConfiguration().setStopAtLsn(property(camelContext, java.lang.String.class, value)); return true;
-        case "streaming": target.getConfiguration().setStreaming(property(camelContext, java.lang.String.class, value)); return true;
+        case "streaming": target.getConfiguration().setStreaming(property(camelContext, io.camelpgrepl.client.StreamingMode.class, value)); return true;
         case "strictstartlsn":
         case "strictStartLsn": target.getConfiguration().setStrictStartLsn(property(camelContext, boolean.class, value)); return true;
         case "temporaryslot":
@@ -138,7 +138,7 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "bufferevents":
         case "bufferEvents": return int.class;
         case "channelbinding":
-        case "channelBinding": return java.lang.String.class;
+        case "channelBinding": return io.camelpgrepl.client.ChannelBinding.class;
         case "connecttimeout":
         case "connectTimeout": return java.time.Duration.class;
         case "createpublication":
@@ -157,7 +157,7 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "failoverslot":
         case "failoverSlot": return boolean.class;
         case "failurepolicy":
-        case "failurePolicy": return java.lang.String.class;
+        case "failurePolicy": return io.camelpgrepl.camel.FailurePolicy.class;
         case "host": return java.lang.String.class;
         case "includerelationevents":
         case "includeRelationEvents": return boolean.class;
@@ -168,9 +168,9 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "maxmessagesize":
         case "maxMessageSize": return int.class;
         case "messages": return boolean.class;
-        case "origin": return java.lang.String.class;
+        case "origin": return io.camelpgrepl.client.Origin.class;
         case "outputformat":
-        case "outputFormat": return java.lang.String.class;
+        case "outputFormat": return io.camelpgrepl.camel.OutputFormat.class;
         case "password": return java.lang.String.class;
         case "port": return int.class;
         case "protoversion":
@@ -201,9 +201,9 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "sslkeypassword":
         case "sslKeyPassword": return java.lang.String.class;
         case "sslmode":
-        case "sslMode": return java.lang.String.class;
+        case "sslMode": return io.camelpgrepl.client.SslMode.class;
         case "sslnegotiation":
-        case "sslNegotiation": return java.lang.String.class;
+        case "sslNegotiation": return io.camelpgrepl.client.SslNegotiation.class;
         case "sslrootcert":
         case "sslRootCert": return java.lang.String.class;
         case "sslservername":
@@ -214,7 +214,7 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "statusInterval": return java.time.Duration.class;
         case "stopatlsn":
         case "stopAtLsn": return java.lang.String.class;
-        case "streaming": return java.lang.String.class;
+        case "streaming": return io.camelpgrepl.client.StreamingMode.class;
         case "strictstartlsn":
         case "strictStartLsn": return boolean.class;
         case "temporaryslot":

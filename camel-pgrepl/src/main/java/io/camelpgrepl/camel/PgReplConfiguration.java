@@ -9,7 +9,9 @@ import javax.net.ssl.SSLContext;
 
 import io.camelpgrepl.client.ChannelBinding;
 import io.camelpgrepl.client.Lsn;
+import io.camelpgrepl.client.Origin;
 import io.camelpgrepl.client.ReplicationConfig;
+import io.camelpgrepl.client.ReplicationDefaults;
 import io.camelpgrepl.client.SslMode;
 import io.camelpgrepl.client.SslNegotiation;
 import io.camelpgrepl.client.StreamingMode;
@@ -25,6 +27,9 @@ import org.apache.camel.util.ObjectHelper;
 /**
  * Every option of the pgrepl component, shared by the component (defaults for all its endpoints) and each
  * endpoint (its own copy). Option names are fixed by the design: examples, docs and tools depend on them.
+ *
+ * <p>Longer than our usual file because Camel's generator wants every option as a field with its annotation plus a
+ * getter and a documented setter; the defaults the client shares live in {@link ReplicationDefaults}.
  */
 @UriParams
 public class PgReplConfiguration implements Cloneable {
@@ -33,14 +38,14 @@ public class PgReplConfiguration implements Cloneable {
     @Metadata(required = true)
     private String slot;
 
-    @UriParam(label = "common", defaultValue = "localhost")
-    private String host = "localhost";
+    @UriParam(label = "common", defaultValue = ReplicationDefaults.HOST)
+    private String host = ReplicationDefaults.HOST;
 
-    @UriParam(label = "common", defaultValue = "5432")
-    private int port = 5432;
+    @UriParam(label = "common", defaultValue = "" + ReplicationDefaults.PORT)
+    private int port = ReplicationDefaults.PORT;
 
-    @UriParam(label = "common", defaultValue = "postgres")
-    private String database = "postgres";
+    @UriParam(label = "common", defaultValue = ReplicationDefaults.DATABASE)
+    private String database = ReplicationDefaults.DATABASE;
 
     @UriParam(label = "common", security = "secret")
     private String user;
@@ -64,11 +69,12 @@ public class PgReplConfiguration implements Cloneable {
     @UriParam(label = "consumer")
     private String expectedSystemId;
 
-    @UriParam(label = "security", defaultValue = "prefer", enums = "disable,allow,prefer,require,verify-ca,verify-full")
-    private String sslMode = "prefer";
+    @UriParam(label = "security", defaultValue = ReplicationDefaults.SSL_MODE,
+              enums = "disable,allow,prefer,require,verify-ca,verify-full")
+    private SslMode sslMode = SslMode.parse(ReplicationDefaults.SSL_MODE);
 
-    @UriParam(label = "security", defaultValue = "postgres", enums = "postgres,direct")
-    private String sslNegotiation = "postgres";
+    @UriParam(label = "security", defaultValue = ReplicationDefaults.SSL_NEGOTIATION, enums = "postgres,direct")
+    private SslNegotiation sslNegotiation = SslNegotiation.parse(ReplicationDefaults.SSL_NEGOTIATION);
 
     @UriParam(label = "security")
     private String sslRootCert;
@@ -88,17 +94,17 @@ public class PgReplConfiguration implements Cloneable {
     @UriParam(label = "security")
     private SSLContextParameters sslContextParameters;
 
-    @UriParam(label = "security", defaultValue = "prefer", enums = "disable,prefer,require")
-    private String channelBinding = "prefer";
+    @UriParam(label = "security", defaultValue = ReplicationDefaults.CHANNEL_BINDING, enums = "disable,prefer,require")
+    private ChannelBinding channelBinding = ChannelBinding.parse(ReplicationDefaults.CHANNEL_BINDING);
 
     @UriParam(label = "security")
     private String requireAuth;
 
-    @UriParam(label = "consumer", defaultValue = "10s", javaType = "java.time.Duration")
-    private Duration statusInterval = Duration.ofSeconds(10);
+    @UriParam(label = "consumer", defaultValue = ReplicationDefaults.STATUS_INTERVAL, javaType = "java.time.Duration")
+    private Duration statusInterval = ReplicationDefaults.duration(ReplicationDefaults.STATUS_INTERVAL);
 
-    @UriParam(label = "consumer", defaultValue = "0")
-    private int protoVersion = 0;
+    @UriParam(label = "consumer", defaultValue = "" + ReplicationDefaults.PROTO_VERSION)
+    private int protoVersion = ReplicationDefaults.PROTO_VERSION;
 
     @UriParam(label = "consumer", defaultValue = "false")
     private boolean binary = false;
@@ -106,17 +112,17 @@ public class PgReplConfiguration implements Cloneable {
     @UriParam(label = "consumer", defaultValue = "false")
     private boolean messages = false;
 
-    @UriParam(label = "consumer", defaultValue = "off", enums = "off,on,parallel")
-    private String streaming = "off";
+    @UriParam(label = "consumer", defaultValue = ReplicationDefaults.STREAMING, enums = "off,on,parallel")
+    private StreamingMode streaming = StreamingMode.parse(ReplicationDefaults.STREAMING);
 
     @UriParam(label = "consumer", defaultValue = "false")
     private boolean twoPhase = false;
 
     @UriParam(label = "consumer", enums = "none,any")
-    private String origin;
+    private Origin origin;
 
     @UriParam(label = "consumer", defaultValue = "change", enums = "change,raw")
-    private String outputFormat = "change";
+    private OutputFormat outputFormat = OutputFormat.CHANGE;
 
     @UriParam(label = "consumer", defaultValue = "false")
     private boolean includeTransactionEvents = false;
@@ -128,7 +134,7 @@ public class PgReplConfiguration implements Cloneable {
     private int maxInflight = 1;
 
     @UriParam(label = "consumer", defaultValue = "redeliver", enums = "redeliver,stop,skip")
-    private String failurePolicy = "redeliver";
+    private FailurePolicy failurePolicy = FailurePolicy.REDELIVER;
 
     @UriParam(label = "consumer", defaultValue = "1s", javaType = "java.time.Duration")
     private Duration reconnectDelay = Duration.ofSeconds(1);
@@ -157,26 +163,26 @@ public class PgReplConfiguration implements Cloneable {
     @UriParam(label = "advanced", defaultValue = "false")
     private boolean dropSlotOnStop = false;
 
-    @UriParam(label = "advanced", defaultValue = "true")
-    private boolean ackIdleKeepalive = true;
+    @UriParam(label = "advanced", defaultValue = "" + ReplicationDefaults.ACK_IDLE_KEEPALIVE)
+    private boolean ackIdleKeepalive = ReplicationDefaults.ACK_IDLE_KEEPALIVE;
 
-    @UriParam(label = "common", defaultValue = "10s", javaType = "java.time.Duration")
-    private Duration connectTimeout = Duration.ofSeconds(10);
+    @UriParam(label = "common", defaultValue = ReplicationDefaults.CONNECT_TIMEOUT, javaType = "java.time.Duration")
+    private Duration connectTimeout = ReplicationDefaults.duration(ReplicationDefaults.CONNECT_TIMEOUT);
 
-    @UriParam(label = "consumer", defaultValue = "60s", javaType = "java.time.Duration")
-    private Duration receiveTimeout = Duration.ofSeconds(60);
+    @UriParam(label = "consumer", defaultValue = ReplicationDefaults.RECEIVE_TIMEOUT, javaType = "java.time.Duration")
+    private Duration receiveTimeout = ReplicationDefaults.duration(ReplicationDefaults.RECEIVE_TIMEOUT);
 
-    @UriParam(label = "common", defaultValue = "camel-pgrepl")
-    private String applicationName = "camel-pgrepl";
+    @UriParam(label = "common", defaultValue = ReplicationDefaults.APPLICATION_NAME)
+    private String applicationName = ReplicationDefaults.APPLICATION_NAME;
 
-    @UriParam(label = "advanced", defaultValue = "8192")
-    private int bufferEvents = 8192;
+    @UriParam(label = "advanced", defaultValue = "" + ReplicationDefaults.BUFFER_EVENTS)
+    private int bufferEvents = ReplicationDefaults.BUFFER_EVENTS;
 
-    @UriParam(label = "advanced", defaultValue = "2ms", javaType = "java.time.Duration")
-    private Duration readCoalesce = Duration.ofMillis(2);
+    @UriParam(label = "advanced", defaultValue = ReplicationDefaults.READ_COALESCE, javaType = "java.time.Duration")
+    private Duration readCoalesce = ReplicationDefaults.duration(ReplicationDefaults.READ_COALESCE);
 
-    @UriParam(label = "advanced", defaultValue = "268435456")
-    private int maxMessageSize = 256 * 1024 * 1024;
+    @UriParam(label = "advanced", defaultValue = "" + ReplicationDefaults.MAX_MESSAGE_SIZE)
+    private int maxMessageSize = ReplicationDefaults.MAX_MESSAGE_SIZE;
 
     @UriParam(label = "security", defaultValue = "false")
     private boolean allowCleartextPasswordWithoutTls = false;
@@ -292,21 +298,21 @@ public class PgReplConfiguration implements Cloneable {
         this.expectedSystemId = expectedSystemId;
     }
 
-    public String getSslMode() {
+    public SslMode getSslMode() {
         return sslMode;
     }
 
     /** The TLS mode, with libpq's semantics. */
-    public void setSslMode(String sslMode) {
+    public void setSslMode(SslMode sslMode) {
         this.sslMode = sslMode;
     }
 
-    public String getSslNegotiation() {
+    public SslNegotiation getSslNegotiation() {
         return sslNegotiation;
     }
 
     /** How TLS is negotiated: postgres (SSLRequest) or direct (PostgreSQL 17+). */
-    public void setSslNegotiation(String sslNegotiation) {
+    public void setSslNegotiation(SslNegotiation sslNegotiation) {
         this.sslNegotiation = sslNegotiation;
     }
 
@@ -364,12 +370,12 @@ public class PgReplConfiguration implements Cloneable {
         this.sslContextParameters = sslContextParameters;
     }
 
-    public String getChannelBinding() {
+    public ChannelBinding getChannelBinding() {
         return channelBinding;
     }
 
     /** Whether SCRAM channel binding (SCRAM-SHA-256-PLUS) is used, with libpq's semantics. */
-    public void setChannelBinding(String channelBinding) {
+    public void setChannelBinding(ChannelBinding channelBinding) {
         this.channelBinding = channelBinding;
     }
 
@@ -418,12 +424,12 @@ public class PgReplConfiguration implements Cloneable {
         this.messages = messages;
     }
 
-    public String getStreaming() {
+    public StreamingMode getStreaming() {
         return streaming;
     }
 
-    /** Whether pgoutput streams large in-progress transactions. */
-    public void setStreaming(String streaming) {
+    /** Whether pgoutput streams large in-progress transactions (true and false are read as on and off). */
+    public void setStreaming(StreamingMode streaming) {
         this.streaming = streaming;
     }
 
@@ -436,21 +442,21 @@ public class PgReplConfiguration implements Cloneable {
         this.twoPhase = twoPhase;
     }
 
-    public String getOrigin() {
+    public Origin getOrigin() {
         return origin;
     }
 
     /** Which origins' changes pgoutput sends: none (only local changes) or any. */
-    public void setOrigin(String origin) {
+    public void setOrigin(Origin origin) {
         this.origin = origin;
     }
 
-    public String getOutputFormat() {
+    public OutputFormat getOutputFormat() {
         return outputFormat;
     }
 
     /** The body of each exchange: change (a decoded row change) or raw (every pgoutput message as bytes, one exchange each). */
-    public void setOutputFormat(String outputFormat) {
+    public void setOutputFormat(OutputFormat outputFormat) {
         this.outputFormat = outputFormat;
     }
 
@@ -481,12 +487,12 @@ public class PgReplConfiguration implements Cloneable {
         this.maxInflight = maxInflight;
     }
 
-    public String getFailurePolicy() {
+    public FailurePolicy getFailurePolicy() {
         return failurePolicy;
     }
 
     /** What a failed exchange does: redeliver (restart from the last acknowledged LSN), stop the consumer, or skip (acknowledge and log the loss). */
-    public void setFailurePolicy(String failurePolicy) {
+    public void setFailurePolicy(FailurePolicy failurePolicy) {
         this.failurePolicy = failurePolicy;
     }
 
@@ -669,18 +675,13 @@ public class PgReplConfiguration implements Cloneable {
         return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
-    /** Whether the body is the decoded row change ({@code change}) or pgoutput bytes ({@code raw}). */
-    public boolean isRawOutput() {
-        return "raw".equalsIgnoreCase(outputFormat);
-    }
-
     /** Checks the values the client does not check itself; the message names the option. */
     public void validate() {
-        if (!"change".equalsIgnoreCase(outputFormat) && !"raw".equalsIgnoreCase(outputFormat)) {
-            throw new IllegalArgumentException("outputFormat '" + outputFormat + "' must be change or raw");
+        if (outputFormat == null) {
+            throw new IllegalArgumentException("outputFormat must be set: change or raw");
         }
-        if (!List.of("redeliver", "stop", "skip").contains(failurePolicy == null ? "" : failurePolicy.toLowerCase())) {
-            throw new IllegalArgumentException("failurePolicy '" + failurePolicy + "' must be redeliver, stop or skip");
+        if (failurePolicy == null) {
+            throw new IllegalArgumentException("failurePolicy must be set: redeliver, stop or skip");
         }
         if (maxInflight < 1) {
             throw new IllegalArgumentException("maxInflight must be at least 1, was " + maxInflight);
@@ -711,17 +712,17 @@ public class PgReplConfiguration implements Cloneable {
                 .applicationName(applicationName)
                 .connectTimeout(connectTimeout)
                 .publications(publications())
-                .sslMode(SslMode.parse(sslMode))
-                .sslNegotiation(SslNegotiation.parse(sslNegotiation))
-                .channelBinding(ChannelBinding.parse(channelBinding))
+                .sslMode(sslMode)
+                .sslNegotiation(sslNegotiation)
+                .channelBinding(channelBinding)
                 .statusInterval(statusInterval)
                 .receiveTimeout(receiveTimeout)
                 .protoVersion(protoVersion)
                 .binary(binary)
                 .messages(messages)
-                .streaming(StreamingMode.parse(streaming))
+                .streaming(streaming)
                 .twoPhase(twoPhase)
-                .origin(ObjectHelper.isEmpty(origin) ? null : origin)
+                .origin(origin)
                 .ackIdleKeepalive(ackIdleKeepalive)
                 .strictStartLsn(strictStartLsn)
                 .bufferEvents(bufferEvents)

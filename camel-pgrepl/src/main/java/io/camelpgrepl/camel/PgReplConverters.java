@@ -2,13 +2,24 @@ package io.camelpgrepl.camel;
 
 import java.util.Map;
 
+import io.camelpgrepl.client.ChannelBinding;
 import io.camelpgrepl.client.Lsn;
+import io.camelpgrepl.client.Origin;
+import io.camelpgrepl.client.SslMode;
+import io.camelpgrepl.client.SslNegotiation;
+import io.camelpgrepl.client.StreamingMode;
 import io.camelpgrepl.pgoutput.ChangeEvent;
 import io.camelpgrepl.pgoutput.RelationInfo;
 import io.camelpgrepl.pgoutput.RowChange;
 import org.apache.camel.Converter;
 
-/** Type converters for the values pgrepl puts on exchanges. */
+/**
+ * Type converters for the values pgrepl puts on exchanges, and for its options with a fixed set of values: those
+ * parse with the enum's own {@code parse}, so a URI takes exactly the spellings the option documents
+ * ({@code sslMode=verify-full}, {@code streaming=false}), in any case, and a wrong one is named with its option.
+ * One converter per enum: Camel's own enum conversion runs before any fallback converter, so a single fallback
+ * for all of them never sees the text (it would take {@code streaming=false} as an unknown constant).
+ */
 @Converter(generateLoader = true)
 public final class PgReplConverters {
 
@@ -49,5 +60,47 @@ public final class PgReplConverters {
     @Converter
     public static byte[] logicalMessageToBytes(ChangeEvent.LogicalMessage message) {
         return message.content();
+    }
+
+    /** sslMode: disable, allow, prefer, require, verify-ca, verify-full. */
+    @Converter
+    public static SslMode toSslMode(String text) {
+        return SslMode.parse(text);
+    }
+
+    /** sslNegotiation: postgres or direct. */
+    @Converter
+    public static SslNegotiation toSslNegotiation(String text) {
+        return SslNegotiation.parse(text);
+    }
+
+    /** channelBinding: disable, prefer or require. */
+    @Converter
+    public static ChannelBinding toChannelBinding(String text) {
+        return ChannelBinding.parse(text);
+    }
+
+    /** streaming: off, on or parallel (false and true read as off and on). */
+    @Converter
+    public static StreamingMode toStreamingMode(String text) {
+        return StreamingMode.parse(text);
+    }
+
+    /** origin: none or any. */
+    @Converter
+    public static Origin toOrigin(String text) {
+        return Origin.parse(text);
+    }
+
+    /** outputFormat: change or raw. */
+    @Converter
+    public static OutputFormat toOutputFormat(String text) {
+        return OutputFormat.parse(text);
+    }
+
+    /** failurePolicy: redeliver, stop or skip. */
+    @Converter
+    public static FailurePolicy toFailurePolicy(String text) {
+        return FailurePolicy.parse(text);
     }
 }

@@ -1,7 +1,6 @@
 package io.camelpgrepl.client;
 
 import java.util.EnumSet;
-import java.util.Locale;
 import java.util.Set;
 
 /** Authentication methods the server may ask for, named as libpq's {@code require_auth} names them. */
@@ -23,14 +22,7 @@ public enum AuthMethod {
     }
 
     public static AuthMethod parse(String text) {
-        String s = text.trim().toLowerCase(Locale.ROOT);
-        for (AuthMethod m : values()) {
-            if (m.libpqName.equals(s)) {
-                return m;
-            }
-        }
-        throw new ConfigurationException("requireAuth method '" + text
-                + "' is not one of none, password, md5, scram-sha-256");
+        return OptionValues.parse(AuthMethod.class, "requireAuth method", text, AuthMethod::libpqName);
     }
 
     /**

@@ -1,7 +1,5 @@
 package io.camelpgrepl.client;
 
-import java.util.Locale;
-
 /** libpq's {@code channel_binding}: whether SCRAM-SHA-256-PLUS (tls-server-end-point) is used. */
 public enum ChannelBinding {
     /** Never use channel binding. */
@@ -11,13 +9,14 @@ public enum ChannelBinding {
     /** Insist on it: no TLS, no -PLUS offer, or an underivable certificate hash is an error. */
     REQUIRE;
 
+    /** Parses {@code disable}, {@code prefer} or {@code require}, case-insensitively. */
     public static ChannelBinding parse(String text) {
-        String s = text.trim().toUpperCase(Locale.ROOT);
-        for (ChannelBinding c : values()) {
-            if (c.name().equals(s)) {
-                return c;
-            }
-        }
-        throw new ConfigurationException("channelBinding '" + text + "' is not one of disable, prefer, require");
+        return OptionValues.parse(ChannelBinding.class, "channelBinding", text, ChannelBinding::toString);
+    }
+
+    /** libpq's spelling, e.g. {@code require}. */
+    @Override
+    public String toString() {
+        return OptionValues.lowerDashed(this);
     }
 }

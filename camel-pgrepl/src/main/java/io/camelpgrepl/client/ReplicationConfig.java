@@ -12,6 +12,9 @@ import javax.net.ssl.SSLContext;
 /**
  * Everything {@link ReplicationClient#connect(ReplicationConfig)} needs. Immutable; build with
  * {@link #builder()}. {@link #toString()} never shows the password or the key password.
+ *
+ * <p>Long because each of its some forty options is a field, an accessor, a builder field and a builder method;
+ * their defaults are in {@link ReplicationDefaults}.
  */
 public final class ReplicationConfig {
 
@@ -46,7 +49,7 @@ public final class ReplicationConfig {
     private final boolean messages;
     private final StreamingMode streaming;
     private final boolean twoPhase;
-    private final String origin;
+    private final Origin origin;
     private final boolean createSlot;
     private final boolean temporarySlot;
     private final boolean failoverSlot;
@@ -298,9 +301,9 @@ public final class ReplicationConfig {
         return twoPhase;
     }
 
-    /** pgoutput {@code origin} ({@code none} or {@code any}), or null to leave the server default. */
+    /** pgoutput {@code origin} as pgoutput spells it ({@code none} or {@code any}), or null to leave the server default. */
     public String origin() {
-        return origin;
+        return origin == null ? null : origin.optionValue();
     }
 
     /** Create the slot (pgoutput) when it does not exist, over the same connection. */
@@ -387,22 +390,22 @@ public final class ReplicationConfig {
 
     /** Builder with the documented defaults. */
     public static final class Builder {
-        private String host = "localhost";
-        private int port = 5432;
-        private String database = "postgres";
+        private String host = ReplicationDefaults.HOST;
+        private int port = ReplicationDefaults.PORT;
+        private String database = ReplicationDefaults.DATABASE;
         private String user = System.getProperty("user.name", "postgres");
         private String password;
-        private String applicationName = "camel-pgrepl";
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private SslMode sslMode = SslMode.PREFER;
-        private SslNegotiation sslNegotiation = SslNegotiation.POSTGRES;
+        private String applicationName = ReplicationDefaults.APPLICATION_NAME;
+        private Duration connectTimeout = ReplicationDefaults.duration(ReplicationDefaults.CONNECT_TIMEOUT);
+        private SslMode sslMode = SslMode.parse(ReplicationDefaults.SSL_MODE);
+        private SslNegotiation sslNegotiation = SslNegotiation.parse(ReplicationDefaults.SSL_NEGOTIATION);
         private Path sslRootCert;
         private Path sslCert;
         private Path sslKey;
         private String sslKeyPassword;
         private String sslServerName;
         private SSLContext sslContext;
-        private ChannelBinding channelBinding = ChannelBinding.PREFER;
+        private ChannelBinding channelBinding = ChannelBinding.parse(ReplicationDefaults.CHANNEL_BINDING);
         private EnumSet<AuthMethod> requireAuth = EnumSet.allOf(AuthMethod.class);
         private boolean allowCleartextPasswordWithoutTls;
         private String slot;
@@ -411,24 +414,24 @@ public final class ReplicationConfig {
         private Lsn stopAtLsn;
         private boolean strictStartLsn;
         private Long expectedSystemId;
-        private int protoVersion;
+        private int protoVersion = ReplicationDefaults.PROTO_VERSION;
         private boolean binary;
         private boolean messages;
-        private StreamingMode streaming = StreamingMode.OFF;
+        private StreamingMode streaming = StreamingMode.parse(ReplicationDefaults.STREAMING);
         private boolean twoPhase;
-        private String origin;
+        private Origin origin;
         private boolean createSlot;
         private boolean temporarySlot;
         private boolean failoverSlot;
         private boolean createPublication;
         private boolean dropSlotOnStop;
         private List<String> publicationTables = List.of();
-        private Duration statusInterval = Duration.ofSeconds(10);
-        private Duration receiveTimeout = Duration.ofSeconds(60);
-        private Duration readCoalesce = Duration.ofMillis(2);
-        private boolean ackIdleKeepalive = true;
-        private int bufferEvents = 8192;
-        private int maxMessageSize = 256 * 1024 * 1024;
+        private Duration statusInterval = ReplicationDefaults.duration(ReplicationDefaults.STATUS_INTERVAL);
+        private Duration receiveTimeout = ReplicationDefaults.duration(ReplicationDefaults.RECEIVE_TIMEOUT);
+        private Duration readCoalesce = ReplicationDefaults.duration(ReplicationDefaults.READ_COALESCE);
+        private boolean ackIdleKeepalive = ReplicationDefaults.ACK_IDLE_KEEPALIVE;
+        private int bufferEvents = ReplicationDefaults.BUFFER_EVENTS;
+        private int maxMessageSize = ReplicationDefaults.MAX_MESSAGE_SIZE;
 
         private Builder() {
         }
@@ -588,9 +591,15 @@ public final class ReplicationConfig {
             return this;
         }
 
-        public Builder origin(String origin) {
+        /** pgoutput {@code origin}; null leaves the server default (any). */
+        public Builder origin(Origin origin) {
             this.origin = origin;
             return this;
+        }
+
+        /** pgoutput {@code origin} as written ({@code none} or {@code any}, any case); null or blank leaves the server default. */
+        public Builder origin(String origin) {
+            return origin(origin == null || origin.isBlank() ? null : Origin.parse(origin));
         }
 
         public Builder createSlot(boolean createSlot) {
@@ -671,8 +680,6 @@ public final class ReplicationConfig {
             }
             require(protoVersion >= 0 && protoVersion <= 4, "protoVersion " + protoVersion
                     + " is not supported; use 1-4, or 0 to pick the newest the server supports");
-            require(origin == null || origin.equalsIgnoreCase("none") || origin.equalsIgnoreCase("any"),
-                    "origin '" + origin + "' must be none or any");
             positive(connectTimeout, "connectTimeout");
             positive(statusInterval, "statusInterval");
             positive(receiveTimeout, "receiveTimeout");

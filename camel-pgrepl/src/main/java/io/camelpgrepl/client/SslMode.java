@@ -1,7 +1,5 @@
 package io.camelpgrepl.client;
 
-import java.util.Locale;
-
 /** libpq's {@code sslmode}. */
 public enum SslMode {
     /** Never TLS. */
@@ -19,19 +17,17 @@ public enum SslMode {
 
     /** Parses libpq's spelling ({@code verify-full}) or the enum name, case-insensitively. */
     public static SslMode parse(String text) {
-        String s = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-        for (SslMode m : values()) {
-            if (m.name().equals(s)) {
-                return m;
-            }
-        }
-        throw new ConfigurationException("sslMode '" + text
-                + "' is not one of disable, allow, prefer, require, verify-ca, verify-full");
+        return OptionValues.parse(SslMode.class, "sslMode", text, SslMode::libpqName);
     }
 
     /** libpq's spelling, e.g. {@code verify-full}. */
     public String libpqName() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return OptionValues.lowerDashed(this);
+    }
+
+    @Override
+    public String toString() {
+        return libpqName();
     }
 
     public boolean verifiesChain() {

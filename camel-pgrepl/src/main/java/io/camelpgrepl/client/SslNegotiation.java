@@ -1,7 +1,5 @@
 package io.camelpgrepl.client;
 
-import java.util.Locale;
-
 /** libpq's {@code sslnegotiation}. */
 public enum SslNegotiation {
     /** Send SSLRequest and upgrade when the server answers 'S' (every PostgreSQL version). */
@@ -9,13 +7,14 @@ public enum SslNegotiation {
     /** PostgreSQL 17+: start TLS immediately, with ALPN {@code postgresql}; saves a round trip. */
     DIRECT;
 
+    /** Parses {@code postgres} or {@code direct}, case-insensitively. */
     public static SslNegotiation parse(String text) {
-        String s = text.trim().toUpperCase(Locale.ROOT);
-        for (SslNegotiation n : values()) {
-            if (n.name().equals(s)) {
-                return n;
-            }
-        }
-        throw new ConfigurationException("sslNegotiation '" + text + "' is not one of postgres, direct");
+        return OptionValues.parse(SslNegotiation.class, "sslNegotiation", text, SslNegotiation::toString);
+    }
+
+    /** libpq's spelling, e.g. {@code direct}. */
+    @Override
+    public String toString() {
+        return OptionValues.lowerDashed(this);
     }
 }

@@ -11,25 +11,28 @@ public enum StreamingMode {
     /** As ON, with the server free to interleave (protocol v4+, PostgreSQL 16+). */
     PARALLEL;
 
+    /**
+     * Parses {@code off}, {@code on} or {@code parallel}, case-insensitively; {@code false} and {@code true} are
+     * read as off and on, as pgoutput itself reads them.
+     */
     public static StreamingMode parse(String text) {
-        String s = text.trim().toUpperCase(Locale.ROOT);
-        switch (s) {
-            case "FALSE":
-                return OFF;
-            case "TRUE":
-                return ON;
-            default:
-                for (StreamingMode m : values()) {
-                    if (m.name().equals(s)) {
-                        return m;
-                    }
-                }
+        String s = text == null ? "" : text.trim();
+        if (s.equalsIgnoreCase("false")) {
+            return OFF;
         }
-        throw new ConfigurationException("streaming '" + text + "' is not one of off, on, parallel");
+        if (s.equalsIgnoreCase("true")) {
+            return ON;
+        }
+        return OptionValues.parse(StreamingMode.class, "streaming", text, StreamingMode::optionValue);
     }
 
     /** The value pgoutput expects. */
     public String optionValue() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return optionValue();
     }
 }

@@ -76,7 +76,7 @@ class PgReplConfigIT extends CamelTestSupport {
         shared.setPort(f.server.port());
         shared.setDatabase(f.database);
         shared.setUser(TestUsers.SUPERUSER);
-        shared.setSslMode("disable");
+        shared.setSslMode(io.camelpgrepl.client.SslMode.DISABLE);
         shared.setMaxInflight(4);
         shared.setStatusInterval(Duration.ofMillis(250));
 

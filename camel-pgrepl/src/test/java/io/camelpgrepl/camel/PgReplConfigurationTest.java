@@ -6,7 +6,7 @@ import java.util.Properties;
 
 import io.camelpgrepl.client.ChannelBinding;
 import io.camelpgrepl.client.Lsn;
-import io.camelpgrepl.client.ReplicationConfig;
+import io.camelpgrepl.client.Origin;
 import io.camelpgrepl.client.SslMode;
 import io.camelpgrepl.client.SslNegotiation;
 import io.camelpgrepl.client.StreamingMode;
@@ -43,16 +43,17 @@ class PgReplConfigurationTest extends CamelTestSupport {
         assertThat(c.getSlot()).isEqualTo("myslot");
         assertThat(c.getHost()).isEqualTo("localhost");
         assertThat(c.getPort()).isEqualTo(5432);
-        assertThat(c.getSslMode()).isEqualTo("prefer");
-        assertThat(c.getSslNegotiation()).isEqualTo("postgres");
-        assertThat(c.getChannelBinding()).isEqualTo("prefer");
+        assertThat(c.getSslMode()).isEqualTo(SslMode.PREFER);
+        assertThat(c.getSslNegotiation()).isEqualTo(SslNegotiation.POSTGRES);
+        assertThat(c.getChannelBinding()).isEqualTo(ChannelBinding.PREFER);
         assertThat(c.getStatusInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.getProtoVersion()).isZero();
-        assertThat(c.getStreaming()).isEqualTo("off");
-        assertThat(c.getOutputFormat()).isEqualTo("change");
+        assertThat(c.getStreaming()).isEqualTo(StreamingMode.OFF);
+        assertThat(c.getOrigin()).as("server default").isNull();
+        assertThat(c.getOutputFormat()).isEqualTo(OutputFormat.CHANGE);
         assertThat(c.isIncludeTransactionEvents()).isFalse();
         assertThat(c.getMaxInflight()).isEqualTo(1);
-        assertThat(c.getFailurePolicy()).isEqualTo("redeliver");
+        assertThat(c.getFailurePolicy()).isEqualTo(FailurePolicy.REDELIVER);
         assertThat(c.getReconnectDelay()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.getReconnectMaxDelay()).isEqualTo(Duration.ofSeconds(60));
         assertThat(c.getReconnectMaxAttempts()).isZero();
@@ -65,59 +66,32 @@ class PgReplConfigurationTest extends CamelTestSupport {
     }
 
     @Test
-    void uriOptionsReachTheClientConfiguration() {
-        PgReplEndpoint e = endpoint("pgrepl:orders_slot?host=pg1&port=6543&database=shop&user=repl&password=pw"
-                                    + "&publication=p1, p2&startLsn=16/B374D848&sslMode=verify-full"
-                                    + "&sslNegotiation=direct&channelBinding=require&requireAuth=scram-sha-256"
-                                    + "&statusInterval=5s&receiveTimeout=2m&connectTimeout=3s&protoVersion=2&binary=true"
-                                    + "&messages=true&streaming=parallel&twoPhase=true&origin=none&applicationName=app"
-                                    + "&createSlot=true&temporarySlot=true&createPublication=true"
-                                    + "&publicationTables=public.orders,public.lines&dropSlotOnStop=true"
-                                    + "&ackIdleKeepalive=false&strictStartLsn=true&bufferEvents=100&maxMessageSize=1048576"
-                                    + "&allowCleartextPasswordWithoutTls=true"
-                                    + "&expectedSystemId=7291234567890123456");
+    void optionsWithAFixedSetOfValuesTakeTheDocumentedSpellingsInAnyCase() {
+        PgReplConfiguration c = endpoint("pgrepl:s?publication=p&sslMode=VERIFY-FULL&sslNegotiation=Direct"
+                                         + "&channelBinding=REQUIRE&streaming=On&origin=NONE&outputFormat=Raw"
+                                         + "&failurePolicy=SKIP").getConfiguration();
 
-        ReplicationConfig rc = e.getConfiguration().toReplicationConfig(context, null);
-
-        assertThat(rc.slot()).isEqualTo("orders_slot");
-        assertThat(rc.host()).isEqualTo("pg1");
-        assertThat(rc.port()).isEqualTo(6543);
-        assertThat(rc.database()).isEqualTo("shop");
-        assertThat(rc.user()).isEqualTo("repl");
-        assertThat(rc.password()).isEqualTo("pw");
-        assertThat(rc.publications()).containsExactly("p1", "p2");
-        assertThat(rc.startLsn()).isEqualTo(Lsn.parse("16/B374D848"));
-        assertThat(rc.sslMode()).isEqualTo(SslMode.VERIFY_FULL);
-        assertThat(rc.sslNegotiation()).isEqualTo(SslNegotiation.DIRECT);
-        assertThat(rc.channelBinding()).isEqualTo(ChannelBinding.REQUIRE);
-        assertThat(rc.statusInterval()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(rc.receiveTimeout()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(rc.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(rc.protoVersion()).isEqualTo(2);
-        assertThat(rc.binary()).isTrue();
-        assertThat(rc.messages()).isTrue();
-        assertThat(rc.streaming()).isEqualTo(StreamingMode.PARALLEL);
-        assertThat(rc.twoPhase()).isTrue();
-        assertThat(rc.origin()).isEqualTo("none");
-        assertThat(rc.applicationName()).isEqualTo("app");
-        assertThat(rc.createSlot()).isTrue();
-        assertThat(rc.temporarySlot()).isTrue();
-        assertThat(rc.createPublication()).isTrue();
-        assertThat(rc.publicationTables()).containsExactly("public.orders", "public.lines");
-        assertThat(rc.dropSlotOnStop()).isTrue();
-        assertThat(rc.ackIdleKeepalive()).isFalse();
-        assertThat(rc.strictStartLsn()).isTrue();
-        assertThat(rc.bufferEvents()).isEqualTo(100);
-        assertThat(rc.maxMessageSize()).isEqualTo(1048576);
-        assertThat(rc.allowCleartextPasswordWithoutTls()).isTrue();
-        assertThat(rc.expectedSystemId()).isEqualTo(7291234567890123456L);
+        assertThat(c.getSslMode()).isEqualTo(SslMode.VERIFY_FULL);
+        assertThat(c.getSslNegotiation()).isEqualTo(SslNegotiation.DIRECT);
+        assertThat(c.getChannelBinding()).isEqualTo(ChannelBinding.REQUIRE);
+        assertThat(c.getStreaming()).isEqualTo(StreamingMode.ON);
+        assertThat(c.getOrigin()).isEqualTo(Origin.NONE);
+        assertThat(c.getOutputFormat()).isEqualTo(OutputFormat.RAW);
+        assertThat(c.getFailurePolicy()).isEqualTo(FailurePolicy.SKIP);
+        assertThat(endpoint("pgrepl:s?publication=p&sslMode=verify-ca").getConfiguration().getSslMode())
+                .isEqualTo(SslMode.VERIFY_CA);
     }
 
     @Test
-    void stopAtLsnReachesTheClientConfiguration() {
-        PgReplConfiguration c = endpoint("pgrepl:s?publication=p&stopAtLsn=17/0").getConfiguration();
+    void streamingTrueAndFalseMeanOnAndOffForTheClientAndTheConsumerAlike() {
+        PgReplConfiguration off = endpoint("pgrepl:s?publication=p&streaming=false").getConfiguration();
+        PgReplConfiguration on = endpoint("pgrepl:s?publication=p&streaming=TRUE").getConfiguration();
 
-        assertThat(c.toReplicationConfig(context, null).stopAtLsn()).isEqualTo(Lsn.parse("17/0"));
+        assertThat(off.getStreaming()).as("what the consumer reads").isEqualTo(StreamingMode.OFF);
+        assertThat(off.toReplicationConfig(context, null).streaming()).as("what the client gets")
+                .isEqualTo(StreamingMode.OFF);
+        assertThat(on.getStreaming()).isEqualTo(StreamingMode.ON);
+        assertThat(on.toReplicationConfig(context, null).streaming()).isEqualTo(StreamingMode.ON);
     }
 
     @Test
@@ -156,7 +130,7 @@ class PgReplConfigurationTest extends CamelTestSupport {
                 .bind();
 
         assertThat(component.getConfiguration().getReconnectDelay()).isEqualTo(Duration.ofMillis(250));
-        assertThat(component.getConfiguration().getSslMode()).isEqualTo("require");
+        assertThat(component.getConfiguration().getSslMode()).isEqualTo(SslMode.REQUIRE);
     }
 
     @Test
@@ -190,16 +164,16 @@ class PgReplConfigurationTest extends CamelTestSupport {
 
     @Test
     void badValuesAreRejectedNamingTheOption() {
-        assertThatThrownBy(() -> endpoint("pgrepl:s?publication=p&sslMode=sometimes").getConfiguration()
-                .toReplicationConfig(context, null)).hasMessageContaining("sslMode");
+        assertThatThrownBy(() -> endpoint("pgrepl:s?publication=p&sslMode=sometimes"))
+                .isInstanceOf(ResolveEndpointFailedException.class).hasStackTraceContaining("sslMode 'sometimes'");
+        assertThatThrownBy(() -> endpoint("pgrepl:s?publication=p&outputFormat=json"))
+                .isInstanceOf(ResolveEndpointFailedException.class).hasStackTraceContaining("outputFormat 'json'");
+        assertThatThrownBy(() -> endpoint("pgrepl:s?publication=p&failurePolicy=retry"))
+                .isInstanceOf(ResolveEndpointFailedException.class).hasStackTraceContaining("failurePolicy 'retry'");
+        assertThatThrownBy(() -> endpoint("pgrepl:s?publication=p&streaming=sometimes"))
+                .isInstanceOf(ResolveEndpointFailedException.class).hasStackTraceContaining("streaming 'sometimes'");
         PgReplConfiguration c = new PgReplConfiguration();
         c.setPublication("p");
-        c.setOutputFormat("json");
-        assertThatThrownBy(c::validate).hasMessageContaining("outputFormat");
-        c.setOutputFormat("raw");
-        c.setFailurePolicy("retry");
-        assertThatThrownBy(c::validate).hasMessageContaining("failurePolicy");
-        c.setFailurePolicy("skip");
         c.setMaxInflight(0);
         assertThatThrownBy(c::validate).hasMessageContaining("maxInflight");
         c.setMaxInflight(1);

@@ -1,0 +1,115 @@
+package io.camelpgrepl.camel;
+
+import io.camelpgrepl.client.Lsn;
+import io.camelpgrepl.client.ReplicationEvent;
+import io.camelpgrepl.client.StreamingMode;
+import io.camelpgrepl.pgoutput.ChangeEvent;
+import io.camelpgrepl.pgoutput.ChangeStream;
+import io.camelpgrepl.pgoutput.RowChange;
+import io.camelpgrepl.pgoutput.TxInfo;
+import org.apache.camel.Exchange;
+
+/**
+ * {@code outputFormat=change}: decoded row changes, Begin/Commit with includeTransactionEvents, Relation with
+ * includeRelationEvents, and the outcome of every streamed or prepared transaction whenever the stream can carry
+ * them: their rows reach the route before the server knows whether they commit, so the route must hear of a
+ * commit or an abort.
+ */
+final class ChangeExchangeMapper implements ExchangeMapper {
+
+    private final String slot;
+    private final boolean transactionEvents;
+    private final boolean relationEvents;
+    /** Whether the stream can carry rows of undecided (streamed or prepared) transactions, whose outcome must follow. */
+    private final boolean outcomeEvents;
+    private final ChangeStream changes;
+
+    ChangeExchangeMapper(PgReplConfiguration cfg, int protoVersion, StreamingMode streaming) {
+        this.slot = cfg.getSlot();
+        this.transactionEvents = cfg.isIncludeTransactionEvents();
+        this.relationEvents = cfg.isIncludeRelationEvents();
+        this.outcomeEvents = transactionEvents || cfg.isTwoPhase() || streaming != StreamingMode.OFF;
+        this.changes = new ChangeStream(protoVersion, streaming);
+    }
+
+    @Override
+    public boolean map(ReplicationEvent event, Sink sink) {
+        if (!(event instanceof ReplicationEvent.WalMessage wal)) {
+            return false;
+        }
+        ChangeEvent ev = changes.accept(wal);
+        boolean sent = true;
+        if (ev instanceof RowChange rc) {
+            send(sink, ev, rc.operation().name(), rc, rc.schema(), rc.table(), rc.xid());
+        } else if (ev instanceof ChangeEvent.TruncateChange tc) {
+            String schema = tc.relations().isEmpty() ? null : tc.relations().get(0).schema();
+            String table = tc.relations().isEmpty() ? null : tc.relations().get(0).table();
+            send(sink, ev, "TRUNCATE", tc, schema, table, tc.xid());
+        } else if (ev instanceof ChangeEvent.LogicalMessage m) {
+            send(sink, ev, "MESSAGE", m, null, null, m.xid());
+        } else if (ev instanceof ChangeEvent.RelationChange r && relationEvents) {
+            send(sink, ev, "RELATION", r.relation(), r.relation().schema(), r.relation().table(), 0);
+        } else if (transactionEvents && isBoundary(ev) || outcomeEvents && isOutcome(ev)) {
+            send(sink, ev, typeName(ev), ev, null, null, ev.tx() != null ? ev.tx().xid() : 0);
+        } else {
+            sent = false;
+        }
+        if (ev.ackLsn().isValid()) {
+            sink.endOfTransaction(ev.ackLsn());
+        }
+        return sent;
+    }
+
+    private static boolean isBoundary(ChangeEvent ev) {
+        return ev instanceof ChangeEvent.TransactionBegin || ev instanceof ChangeEvent.PrepareBegin
+               || ev instanceof ChangeEvent.TransactionCommit;
+    }
+
+    /** Whether {@code ev} decides a streamed or prepared transaction whose rows the route may already have seen. */
+    private static boolean isOutcome(ChangeEvent ev) {
+        return ev instanceof ChangeEvent.TransactionCommit c && c.tx().kind() == TxInfo.Kind.STREAMED
+               || ev instanceof ChangeEvent.StreamAborted || ev instanceof ChangeEvent.TransactionPrepared
+               || ev instanceof ChangeEvent.PreparedCommitted || ev instanceof ChangeEvent.PreparedRolledBack;
+    }
+
+    /** The message type header of a transaction boundary or outcome, named after the pgoutput message it came from. */
+    private static String typeName(ChangeEvent ev) {
+        if (ev instanceof ChangeEvent.TransactionCommit c) {
+            return c.tx().kind() == TxInfo.Kind.STREAMED ? "STREAM_COMMIT" : "COMMIT";
+        }
+        if (ev instanceof ChangeEvent.TransactionPrepared p) {
+            return p.streamed() ? "STREAM_PREPARE" : "PREPARE";
+        }
+        if (ev instanceof ChangeEvent.TransactionBegin) {
+            return "BEGIN";
+        }
+        if (ev instanceof ChangeEvent.PrepareBegin) {
+            return "BEGIN_PREPARE";
+        }
+        if (ev instanceof ChangeEvent.StreamAborted) {
+            return "STREAM_ABORT";
+        }
+        if (ev instanceof ChangeEvent.PreparedCommitted) {
+            return "COMMIT_PREPARED";
+        }
+        if (ev instanceof ChangeEvent.PreparedRolledBack) {
+            return "ROLLBACK_PREPARED";
+        }
+        throw new IllegalStateException("no exchange type for " + ev.getClass().getSimpleName());
+    }
+
+    private void send(Sink sink, ChangeEvent ev, String type, Object body, String schema, String table, int xid) {
+        Exchange exchange = sink.newExchange();
+        Lsn lsn = ev.ackLsn().isValid() ? ev.ackLsn() : ev.lsn();
+        TxInfo tx = ev.tx();
+        boolean hasXid = xid != 0 || tx != null;
+        String operation = body instanceof RowChange || body instanceof ChangeEvent.TruncateChange ? type : null;
+        // rows of a streamed or prepared transaction arrive before it commits (or aborts)
+        Boolean uncommitted = operation == null && !(body instanceof ChangeEvent.LogicalMessage) ? null
+                : tx != null && tx.kind() != TxInfo.Kind.REGULAR;
+        exchange.setIn(new PgReplMessage(exchange, body, lsn, type, slot,
+                tx != null && tx.commitLsn().isValid() ? tx.commitLsn() : null, tx != null ? tx.commitTime() : null,
+                hasXid, xid != 0 ? xid : hasXid ? tx.xid() : 0, operation, schema, table, uncommitted));
+        sink.send(exchange, lsn);
+    }
+}
