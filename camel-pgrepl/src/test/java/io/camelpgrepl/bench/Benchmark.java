@@ -56,7 +56,7 @@ public final class Benchmark {
             Workload first = workloads.get(0);
             if (parts.contains("drain")) {
                 for (Workload w : workloads) {
-                    DrainTable.print(DrainRun.run(s, w, drainContenders(), rounds));
+                    DrainTable.print(DrainRun.run(s, "drain", w, drainContenders(), rounds));
                 }
             }
             if (parts.contains("latency")) {
@@ -64,7 +64,7 @@ public final class Benchmark {
                         intProperty("bench.latency.seconds", 15), intProperty("bench.latency.warmup", 3));
             }
             if (parts.contains("tls")) {
-                DrainTable.print(DrainRun.run(s, first, List.of(recvlogical().over(Transport.TLS),
+                DrainTable.print(DrainRun.run(s, "tls", first, List.of(recvlogical().over(Transport.TLS),
                         Contender.of(Client.OURS).over(Transport.TLS), Contender.of(Client.CAMEL).over(Transport.TLS),
                         recvlogical()), rounds));
             }
@@ -74,7 +74,7 @@ public final class Benchmark {
                     cs.add(Contender.of(c));
                     cs.add(Contender.of(c).over(Transport.UNIX));
                 }
-                DrainTable.print(DrainRun.run(s, first, cs, rounds));
+                DrainTable.print(DrainRun.run(s, "socket", first, cs, rounds));
             }
             if (parts.contains("scale")) {
                 List<Contender> cs = new ArrayList<>();
@@ -83,12 +83,12 @@ public final class Benchmark {
                         cs.add(Contender.of(c).times(n));
                     }
                 }
-                DrainTable.print(DrainRun.run(s, first, cs, rounds));
+                DrainTable.print(DrainRun.run(s, "scale", first, cs, rounds));
             }
             if (parts.contains("memory")) {
                 for (Workload w : List.of(new Workload(Workload.Kind.BULK, intProperty("bench.memory.rows", 10_000_000)),
                         new Workload(Workload.Kind.LARGE, intProperty("bench.memory.largeRows", 1024)))) {
-                    DrainTable.print(DrainRun.run(s, w, List.of(recvlogical(),
+                    DrainTable.print(DrainRun.run(s, "memory", w, List.of(recvlogical(),
                             Contender.of(Client.OURS).heap(MEMORY_HEAP_MB), Contender.of(Client.CAMEL).heap(MEMORY_HEAP_MB)),
                             1, "heapEvery=" + Math.max(1, w.rows() / 10)));
                 }

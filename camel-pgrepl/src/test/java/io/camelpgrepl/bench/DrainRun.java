@@ -45,10 +45,10 @@ final class DrainRun {
     }
 
     /**
-     * Sets the workload up, creates the slots, writes the backlog, runs every contender once per round and drops the
+     * Sets the workload up (headed by the benchmark part's name), creates the slots, writes the backlog, runs every contender once per round and drops the
      * slots. {@code extra} arguments go to every Java worker.
      */
-    static Outcome run(BenchServer s, Workload w, List<Contender> contenders, int rounds, String... extra)
+    static Outcome run(BenchServer s, String part, Workload w, List<Contender> contenders, int rounds, String... extra)
             throws Exception {
         w.setUp(s);
         List<String> slots = new ArrayList<>();
@@ -70,8 +70,8 @@ final class DrainRun {
             long written = System.nanoTime();
             Lsn target = w.write(s);
             double walMb = s.currentLsn().bytesSince(start) / 1e6;
-            System.out.printf(Locale.ROOT, "%n## %s%n%nBacklog: %.1f MB of WAL written in %.1f s (PostgreSQL %s), "
-                    + "%d round(s), %d slot(s)%n", w.describe(), walMb, (System.nanoTime() - written) / 1e9,
+            System.out.printf(Locale.ROOT, "%n## %s — %s%n%nBacklog: %.1f MB of WAL written in %.1f s (PostgreSQL %s), "
+                    + "%d round(s), %d slot(s)%n", part, w.describe(), walMb, (System.nanoTime() - written) / 1e9,
                     s.version(), rounds, slots.size());
             Path frames = replay ? ReplayServer.record(s, recordSlot, target) : null;
             Map<Contender, List<Result>> results = new LinkedHashMap<>();

@@ -91,7 +91,8 @@ final class ProcessMeter {
 
         /** pg_recvlogical -v (for its "streaming initiated") also logs every status update it sends. */
         private static boolean isChatter(String line) {
-            return line.startsWith("pg_recvlogical: ") && !line.contains("error") && !line.contains("FATAL");
+            return line.contains("confirming write up to") || line.contains("starting log streaming")
+                    || line.contains("streaming initiated") || line.contains("end position");
         }
 
         /** Waits until {@code marker} appeared on stderr; false on timeout or when the process ended first. */
