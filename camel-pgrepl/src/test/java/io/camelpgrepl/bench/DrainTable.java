@@ -17,11 +17,11 @@ final class DrainTable {
 
     static void print(DrainRun.Outcome o) {
         long eventsPerSlot = o.eventsPerSlot();
-        System.out.printf(Locale.ROOT, "%n| %s | events/s | × pg_recvlogical | stream events/s | × (stream) "
+        System.out.printf(Locale.ROOT, "%n| %s | events/s | WAL MB/s | × pg_recvlogical | stream events/s | × (stream) "
                 + "| start → first event s | process wall s | client CPU s | client CPU µs/event | stream CPU µs/event "
                 + "| server CPU s | server CPU µs/event | peak RSS MB | peak heap MB | heap after GC MB |%n",
                 o.workload().name());
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Map.Entry<Contender, List<DrainRun.Result>> e : o.results().entrySet()) {
             Contender c = e.getKey();
             List<DrainRun.Result> rs = e.getValue();
@@ -39,8 +39,8 @@ final class DrainTable {
                     .orElse(0)) : "–";
             String afterGc = c.isJava() ? mb(rs.stream().mapToLong(x -> x.reports().get(0).heapAfterGcBytes()).max()
                     .orElse(0)) : "–";
-            System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f× | %,.0f | %.2f× | %.2f | %.2f | %.2f | %.2f | %s | %.2f "
-                            + "| %.2f | %s | %s | %s |%n", c.name(), events / wall, refWall / wall, events / stream,
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %.1f | %.2f× | %,.0f | %.2f× | %.2f | %.2f | %.2f | %.2f | %s | %.2f "
+                            + "| %.2f | %s | %s | %s |%n", c.name(), events / wall, o.walMb() * c.parallel() / wall, refWall / wall, events / stream,
                     refStream / stream, median(rs, DrainRun.Result::firstEventSeconds), wall, cpu, cpu * 1e6 / events,
                     c.isJava() ? String.format(Locale.ROOT, "%.2f", streamCpu * 1e6 / events) : "–", server,
                     server * 1e6 / events, mb(rss), heap, afterGc);
