@@ -130,23 +130,26 @@ public final class CamelDrainWorker {
         }
     }
 
+    /** The endpoint URI for {@code slot}, with the worker's connection arguments and {@code uriOptions} appended. */
+    static String uri(WorkerArgs args, String slot) {
+        String uriOptions = args.get("uriOptions", "");
+        return "pgrepl:" + slot + "?host=" + args.get("host") + "&port=" + args.get("port") + "&database="
+                + args.get("database") + "&user=" + args.get("user") + "&publication=" + args.get("publication")
+                + "&sslMode=" + args.get("sslMode") + (uriOptions.isBlank() ? "" : "&" + uriOptions);
+    }
+
     public static void main(String[] argv) throws Exception {
         WorkerArgs args = new WorkerArgs(argv);
         List<String> slots = args.list("slots");
         Lsn target = Lsn.parse(args.get("target"));
         long expected = args.getLong("rows", 0) * slots.size();
-        String uriOptions = args.get("uriOptions", "");
         RowCounter counter = new RowCounter(expected, args.getLong("heapEvery", 0));
         try (HeapMeter heap = HeapMeter.start(); CamelContext context = new DefaultCamelContext()) {
             context.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
                     for (String slot : slots) {
-                        from("pgrepl:" + slot + "?host=" + args.get("host") + "&port=" + args.get("port")
-                                + "&database=" + args.get("database") + "&user=" + args.get("user") + "&publication="
-                                + args.get("publication") + "&sslMode=" + args.get("sslMode")
-                                + (uriOptions.isBlank() ? "" : "&" + uriOptions))
-                                .routeId(slot).autoStartup(false).process(counter);
+                        from(uri(args, slot)).routeId(slot).autoStartup(false).process(counter);
                     }
                 }
             });

@@ -39,11 +39,11 @@ final class DrainTable {
                     .orElse(0)) : "–";
             String afterGc = c.isJava() ? mb(rs.stream().mapToLong(x -> x.reports().get(0).heapAfterGcBytes()).max()
                     .orElse(0)) : "–";
-            System.out.printf(Locale.ROOT, "| %s | %,.0f | %.1f | %.2f× | %,.0f | %.2f× | %.2f | %.2f | %.2f | %.2f | %s | %.2f "
-                            + "| %.2f | %s | %s | %s |%n", c.name(), events / wall, o.walMb() * c.parallel() / wall, refWall / wall, events / stream,
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %.1f | %.2f× | %,.0f | %.2f× | %.2f | %.2f | %.2f | %.2f | %s | %s "
+                            + "| %s | %s | %s | %s |%n", c.name(), events / wall, o.walMb() * c.parallel() / wall, refWall / wall, events / stream,
                     refStream / stream, median(rs, DrainRun.Result::firstEventSeconds), wall, cpu, cpu * 1e6 / events,
-                    c.isJava() ? String.format(Locale.ROOT, "%.2f", streamCpu * 1e6 / events) : "–", server,
-                    server * 1e6 / events, mb(rss), heap, afterGc);
+                    c.isJava() ? String.format(Locale.ROOT, "%.2f", streamCpu * 1e6 / events) : "–", num(server),
+                    num(server * 1e6 / events), mb(rss), heap, afterGc);
         }
         System.out.printf(Locale.ROOT, "%nevents = %,d pgoutput messages per slot (%,d row changes; each one exchange in a "
                 + "camel route), %.1f MB of WAL; all contenders read the same WAL. events/s: from the whole process's wall "
@@ -73,6 +73,11 @@ final class DrainTable {
             return sameTransport;
         }
         return tcp != null ? tcp : results.values().iterator().next();
+    }
+
+    /** "–" where nothing was measured (the server's CPU of a replayed stream). */
+    private static String num(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.2f", v);
     }
 
     /** Megabytes; "–" for 0 (no collection ran, so nothing was measured after one). */

@@ -116,16 +116,11 @@ public final class LatencyWorker {
 
     private static void route(WorkerArgs args, String slot, Recorder recorder) throws Exception {
         CountDownLatch done = new CountDownLatch(1);
-        String uriOptions = args.get("uriOptions", "");
         try (CamelContext context = new DefaultCamelContext()) {
             context.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("pgrepl:" + slot + "?host=" + args.get("host") + "&port=" + args.get("port") + "&database="
-                            + args.get("database") + "&user=" + args.get("user") + "&publication="
-                            + args.get("publication") + "&sslMode=" + args.get("sslMode")
-                            + (uriOptions.isBlank() ? "" : "&" + uriOptions))
-                            .routeId(slot).process(exchange -> {
+                    from(CamelDrainWorker.uri(args, slot)).routeId(slot).process(exchange -> {
                                 Instant now = Instant.now();
                                 if (exchange.getMessage().getBody() instanceof RowChange r) {
                                     if (((Number) r.after().get("id")).longValue() == SENTINEL) {
