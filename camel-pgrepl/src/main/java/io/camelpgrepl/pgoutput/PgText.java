@@ -11,6 +11,7 @@ import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * The inverse of {@link PgTypes}: renders a decoded value as PostgreSQL prints it (the type's output function:
@@ -292,16 +293,10 @@ public final class PgText {
             sb.append(1 / d < 0 ? "-0" : "0");
             return;
         }
-        BigDecimal exact = new BigDecimal(d);
-        BigDecimal shortest = exact;
-        for (int p = 1; p <= 17; p++) {
-            BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-            if (r.doubleValue() == d) {
-                shortest = r;
-                break;
-            }
-        }
-        appendShortest(sb, shortest, 15);
+        double a = Math.abs(d);
+        BigDecimal shortest = shortest(new BigDecimal(a), significantDigits(Double.toString(a)),
+                c -> c.doubleValue() == a);
+        appendShortest(sb, d < 0 ? shortest.negate() : shortest, 15);
     }
 
     /** float4out: as {@link #appendDouble} with fixed notation for decimal exponents -4..5. */
@@ -318,16 +313,64 @@ public final class PgText {
             sb.append(1 / f < 0 ? "-0" : "0");
             return;
         }
-        BigDecimal exact = new BigDecimal(f);
-        BigDecimal shortest = exact;
-        for (int p = 1; p <= 9; p++) {
-            BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-            if (r.floatValue() == f) {
-                shortest = r;
+        float a = Math.abs(f);
+        BigDecimal shortest = shortest(new BigDecimal(a), significantDigits(Float.toString(a)),
+                c -> c.floatValue() == a);
+        appendShortest(sb, f < 0 ? shortest.negate() : shortest, 6);
+    }
+
+    /**
+     * The shortest decimal that reads back as the positive binary value {@code exact}, the closest one when
+     * several have that length (ties to an even last digit), as the server's Ryu-based output picks it.
+     *
+     * <p>At each length p only the two p-digit neighbours of the exact value can qualify: what reads back is an
+     * interval around the value, and any p-digit decimal inside it has a neighbour at least as close. Taking only
+     * the nearest one is wrong at powers of two, where the interval below is half as wide as above. The JDK's
+     * {@code toString} (always round-trip, not always shortest before JDK 19) bounds the length from above, and
+     * lengths that work are contiguous, so this tries from that bound downwards: usually two roundings.
+     */
+    private static BigDecimal shortest(BigDecimal exact, int upperBound, Predicate<BigDecimal> readsBack) {
+        BigDecimal best = exact;
+        for (int p = upperBound; p >= 1; p--) {
+            BigDecimal down = exact.round(new MathContext(p, RoundingMode.FLOOR));
+            BigDecimal up = exact.round(new MathContext(p, RoundingMode.CEILING));
+            boolean downOk = readsBack.test(down);
+            boolean upOk = readsBack.test(up);
+            if (!downOk && !upOk) {
                 break;
             }
+            if (downOk && upOk && !down.equals(up)) {
+                int cmp = exact.subtract(down).compareTo(up.subtract(exact));
+                best = cmp < 0 || cmp == 0 && !down.unscaledValue().testBit(0) ? down : up;
+            } else {
+                best = downOk ? down : up;
+            }
         }
-        appendShortest(sb, shortest, 6);
+        return best;
+    }
+
+    /** The significant digits of a JDK {@code Double/Float.toString} of a positive finite value. */
+    private static int significantDigits(String javaText) {
+        int end = javaText.indexOf('E');
+        if (end < 0) {
+            end = javaText.length();
+        }
+        int first = -1;
+        int last = -1;
+        int count = 0;
+        for (int i = 0; i < end; i++) {
+            char c = javaText.charAt(i);
+            if (c >= '1' && c <= '9') {
+                if (first < 0) {
+                    first = count;
+                }
+                last = count;
+            }
+            if (c != '.') {
+                count++;
+            }
+        }
+        return last - first + 1;
     }
 
     private static void appendShortest(StringBuilder sb, BigDecimal v, int fixedLimit) {
