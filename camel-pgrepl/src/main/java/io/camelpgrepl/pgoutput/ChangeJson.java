@@ -163,6 +163,10 @@ public final class ChangeJson {
                || v instanceof LocalTime || v instanceof OffsetTime || v instanceof Instant;
     }
 
+    private static void pad(StringBuilder sb, int v, int width) {
+        PgText.pad(sb, v, width);
+    }
+
     private static void appendTemporal(StringBuilder sb, Object v) {
         if (v instanceof OffsetDateTime) {
             OffsetDateTime t = (OffsetDateTime) v;
@@ -218,25 +222,7 @@ public final class ChangeJson {
 
     /** {@code HH:MM:SS} always with seconds, a fraction without trailing zeros; {@code LocalTime.MAX} is 24:00:00. */
     private static void appendTime(StringBuilder sb, LocalTime t) {
-        if (t.equals(LocalTime.MAX)) {
-            sb.append("24:00:00");
-            return;
-        }
-        pad(sb, t.getHour(), 2);
-        sb.append(':');
-        pad(sb, t.getMinute(), 2);
-        sb.append(':');
-        pad(sb, t.getSecond(), 2);
-        int nanos = t.getNano();
-        if (nanos != 0) {
-            int digits = 9;
-            while (nanos % 10 == 0) {
-                nanos /= 10;
-                digits--;
-            }
-            sb.append('.');
-            pad(sb, nanos, digits);
-        }
+        PgText.appendTime(sb, t);
     }
 
     /** {@code Z}, or {@code +HH:MM} ({@code +HH:MM:SS} for the odd historical offset with seconds). */
@@ -255,14 +241,5 @@ public final class ChangeJson {
             sb.append(':');
             pad(sb, total % 60, 2);
         }
-    }
-
-    private static void pad(StringBuilder sb, int v, int width) {
-        for (int p = 10, k = 1; k < width; k++, p *= 10) {
-            if (v < p) {
-                sb.append('0');
-            }
-        }
-        sb.append(v);
     }
 }

@@ -30,12 +30,11 @@ public record PgInterval(int months, int days, long micros) {
         addPart(sb, months / 12, "year", state);
         addPart(sb, months % 12, "mon", state);
         addPart(sb, days, "day", state);
-        long hour = micros / 3_600_000_000L;
-        long rest = micros % 3_600_000_000L;
-        long min = rest / 60_000_000L;
-        rest = rest % 60_000_000L;
-        long sec = rest / 1_000_000L;
-        long fsec = rest % 1_000_000L;
+        long[] hms = timeParts();
+        long hour = hms[0];
+        long min = hms[1];
+        long sec = hms[2];
+        long fsec = hms[3];
         boolean isZero = state[0];
         if (isZero || hour != 0 || min != 0 || sec != 0 || fsec != 0) {
             boolean minus = hour < 0 || min < 0 || sec < 0 || fsec < 0;
@@ -65,12 +64,11 @@ public record PgInterval(int months, int days, long micros) {
         if (equals(NEGATIVE_INFINITY)) {
             return "-infinity";
         }
-        long hour = micros / 3_600_000_000L;
-        long rest = micros % 3_600_000_000L;
-        long min = rest / 60_000_000L;
-        rest = rest % 60_000_000L;
-        long sec = rest / 1_000_000L;
-        long fsec = rest % 1_000_000L;
+        long[] hms = timeParts();
+        long hour = hms[0];
+        long min = hms[1];
+        long sec = hms[2];
+        long fsec = hms[3];
         if (months == 0 && days == 0 && micros == 0) {
             return "PT0S";
         }
@@ -92,6 +90,13 @@ public record PgInterval(int months, int days, long micros) {
             sb.append('S');
         }
         return sb.toString();
+    }
+
+    /** Hours, minutes, seconds, microseconds of the time part, each truncated toward zero as the server does. */
+    private long[] timeParts() {
+        long rest = micros % 3_600_000_000L;
+        return new long[] {micros / 3_600_000_000L, rest / 60_000_000L, rest % 60_000_000L / 1_000_000L,
+            rest % 1_000_000L};
     }
 
     private static void isoPart(StringBuilder sb, long value, char unit) {

@@ -226,7 +226,8 @@ public final class PgText {
         }
     }
 
-    private static void appendTime(StringBuilder sb, LocalTime t) {
+    /** {@code HH:MM:SS} and the fraction without trailing zeros; {@code LocalTime.MAX} is {@code 24:00:00}. */
+    static void appendTime(StringBuilder sb, LocalTime t) {
         if (t.equals(LocalTime.MAX)) {
             sb.append("24:00:00");
             return;
@@ -236,21 +237,25 @@ public final class PgText {
         pad(sb, t.getMinute(), 2);
         sb.append(':');
         pad(sb, t.getSecond(), 2);
-        appendFraction(sb, t.getNano() / 1000);
+        appendFraction(sb, t.getNano(), 9);
     }
 
     /** {@code .ffffff} without trailing zeros; nothing when {@code micros} is 0. */
     static void appendFraction(StringBuilder sb, long micros) {
-        if (micros == 0) {
+        appendFraction(sb, micros, 6);
+    }
+
+    /** The fraction {@code value / 10^digits} as {@code .ddd} without trailing zeros; nothing when it is 0. */
+    static void appendFraction(StringBuilder sb, long value, int digits) {
+        if (value == 0) {
             return;
         }
-        int digits = 6;
-        while (micros % 10 == 0) {
-            micros /= 10;
+        while (value % 10 == 0) {
+            value /= 10;
             digits--;
         }
         sb.append('.');
-        pad(sb, micros, digits);
+        pad(sb, value, digits);
     }
 
     /** PostgreSQL's offset: {@code +HH}, {@code +HH:MM} or {@code +HH:MM:SS}. */
@@ -271,7 +276,7 @@ public final class PgText {
         }
     }
 
-    private static void pad(StringBuilder sb, long v, int width) {
+    static void pad(StringBuilder sb, long v, int width) {
         String s = Long.toString(v);
         for (int i = s.length(); i < width; i++) {
             sb.append('0');
