@@ -74,14 +74,12 @@ class PgReplZooKeeperHaIT {
 
     @Test
     void whenTheLeaderCrashesTheFollowerTakesOverWithinTheSessionTimeoutAndNoRowIsLost() throws Exception {
-        SlotFixture f = SlotFixture.create(PG.server(), "zk_crash");
-        try (Node a = new Node("a", f); Node b = new Node("b", f); Writer writer = Writer.start(f)) {
-            Node leader = awaitOneLeaderStreaming(f, a, b);
-            Node follower = leader == a ? b : a;
+        try (TwoMachines m = TwoMachines.start("zk_crash")) {
+            Node leader = m.leader;
+            Node follower = m.follower;
 
             long killed = System.nanoTime();
-            leader.zooKeeperLink.crash();
-            leader.postgresLink.crash();
+            leader.crash();
 
             await().atMost(TAKEOVER_BUDGET).until(() -> follower.firstArrival() > 0);
             Duration handover = Duration.ofNanos(follower.firstArrival() - killed);
@@ -89,21 +87,20 @@ class PgReplZooKeeperHaIT {
                     handover.toMillis(), SESSION_TIMEOUT.toMillis());
             assertThat(handover).as("crash to the new leader's first row").isLessThanOrEqualTo(TAKEOVER_BUDGET);
 
-            assertEveryRowArrives(writer, leader, follower);
+            assertEveryRowArrives(m.writer, leader, follower);
         }
     }
 
     @Test
     void whileTheHungLeadersConnectionHoldsTheSlotTheNewLeaderStandsByThenTakesOver() throws Exception {
-        SlotFixture f = SlotFixture.create(PG.server(), "zk_hang");
-        try (Node a = new Node("a", f); Node b = new Node("b", f); Writer writer = Writer.start(f)) {
-            Node leader = awaitOneLeaderStreaming(f, a, b);
-            Node follower = leader == a ? b : a;
+        try (TwoMachines m = TwoMachines.start("zk_hang")) {
+            SlotFixture f = m.slot;
+            Node leader = m.leader;
+            Node follower = m.follower;
             int oldWalSender = activePid(f);
 
             long hung = System.nanoTime();
-            leader.zooKeeperLink.hang();
-            leader.postgresLink.hang();
+            leader.hang();
 
             await().atMost(TAKEOVER_BUDGET).until(() -> follower.isRouteStarted()
                                                         && follower.consumerState().state() == State.STANDBY);
@@ -120,24 +117,62 @@ class PgReplZooKeeperHaIT {
                     Duration.ofNanos(standby - hung).toMillis(), SESSION_TIMEOUT.toMillis(),
                     Duration.ofNanos(follower.firstArrival() - terminated).toMillis());
 
-            assertEveryRowArrives(writer, leader, follower);
+            assertEveryRowArrives(m.writer, leader, follower);
         }
     }
 
-    /** Both contexts started; exactly one streams, and the other has not opened a single connection to PostgreSQL. */
-    private static Node awaitOneLeaderStreaming(SlotFixture f, Node a, Node b) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> a.ids().size() >= ROUTE_ROWS || b.ids().size() >= ROUTE_ROWS);
-        Node leader = a.ids().size() >= ROUTE_ROWS ? a : b;
-        Node follower = leader == a ? b : a;
-        assertThat(follower.isRouteStarted()).as("the follower's route runs").isFalse();
-        assertThat(follower.postgresLink.connections()).as("connections the follower opened to PostgreSQL").isZero();
-        assertThat(follower.consumerState().serverVersion()).as("server the follower's consumer ever connected to")
-                .isNull();
-        assertThat(f.server.queryString("postgres",
-                "SELECT string_agg(r.application_name, ',') FROM pg_stat_replication r"
-                + " JOIN pg_replication_slots s ON s.active_pid = r.pid WHERE s.slot_name = ?", f.slot))
-                .as("walsenders on the slot").isEqualTo("pgrepl-" + leader.name);
-        return leader;
+    /**
+     * Two "machines" on one slot and a writer; returned once exactly one streams, the other having opened not a
+     * single connection to PostgreSQL.
+     */
+    private record TwoMachines(SlotFixture slot, Node a, Node b, Writer writer, Node leader, Node follower)
+            implements AutoCloseable {
+
+        static TwoMachines start(String prefix) throws Exception {
+            SlotFixture f = SlotFixture.create(PG.server(), prefix);
+            Node a = new Node("a", f);
+            Node b = null;
+            Writer writer = null;
+            try {
+                b = new Node("b", f);
+                writer = Writer.start(f);
+                Node first = b;
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> a.ids().size() >= ROUTE_ROWS || first.ids().size() >= ROUTE_ROWS);
+                Node leader = a.ids().size() >= ROUTE_ROWS ? a : b;
+                TwoMachines m = new TwoMachines(f, a, b, writer, leader, leader == a ? b : a);
+                m.assertOnlyTheLeaderConnected();
+                return m;
+            } catch (Exception | AssertionError e) {
+                closeAll(writer, b, a);
+                throw e;
+            }
+        }
+
+        private void assertOnlyTheLeaderConnected() {
+            assertThat(follower.isRouteStarted()).as("the follower's route runs").isFalse();
+            assertThat(follower.postgresLink.connections()).as("connections the follower opened to PostgreSQL")
+                    .isZero();
+            assertThat(follower.consumerState().serverVersion()).as("server the follower's consumer ever connected to")
+                    .isNull();
+            assertThat(slot.server.queryString("postgres",
+                    "SELECT string_agg(r.application_name, ',') FROM pg_stat_replication r"
+                    + " JOIN pg_replication_slots s ON s.active_pid = r.pid WHERE s.slot_name = ?", slot.slot))
+                    .as("walsenders on the slot").isEqualTo("pgrepl-" + leader.name);
+        }
+
+        @Override
+        public void close() throws Exception {
+            closeAll(writer, b, a);
+        }
+
+        private static void closeAll(AutoCloseable... resources) throws Exception {
+            for (AutoCloseable r : resources) {
+                if (r != null) {
+                    r.close();
+                }
+            }
+        }
     }
 
     /** Stops writing, then every row written before, during and after the handover has arrived in commit order. */
@@ -204,6 +239,18 @@ class PgReplZooKeeperHaIT {
                 }
             });
             context.start();
+        }
+
+        /** Like a killed process: see {@link NetworkLink#crash()}. */
+        void crash() {
+            zooKeeperLink.crash();
+            postgresLink.crash();
+        }
+
+        /** Like a hung or cut-off machine: see {@link NetworkLink#hang()}. */
+        void hang() {
+            zooKeeperLink.hang();
+            postgresLink.hang();
         }
 
         private synchronized void arrived(int id) {
