@@ -45,6 +45,16 @@ final class PgConnection implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgConnection.class);
 
+    /**
+     * libpq's cap on a message before authentication completes (fe-connect.c/fe-protocol3.c: 30,000 bytes, length
+     * word included): until then nothing large is legitimate, and an unauthenticated peer must not make us allocate.
+     */
+    static final int STARTUP_MESSAGE_LIMIT = 30_000;
+
+    /** libpq's bounds for an authentication request, length word included (fe-connect.c). */
+    private static final int AUTH_REQUEST_MIN = 8;
+    private static final int AUTH_REQUEST_MAX = 2000;
+
     /** Bounds connect + TLS + startup: closes the socket of an attempt that takes too long. */
     private static final ScheduledThreadPoolExecutor WATCHDOG = newWatchdog();
 
@@ -160,6 +170,11 @@ final class PgConnection implements Closeable {
             closeQuietly(raw);
             throw watchdogExpired(expired, config, new ConnectionException(
                     "Cannot connect to " + config.endpoint() + ": " + e.getMessage(), e));
+        } catch (RuntimeException e) {
+            // A malformed message that slipped past the checks must still close the socket and stay typed.
+            closeQuietly(raw);
+            throw new ProtocolException("Malformed message from " + config.endpoint() + " during startup ("
+                    + e.getClass().getSimpleName() + "); is this a PostgreSQL server?", e);
         } finally {
             if (watchdog != null) {
                 watchdog.cancel(false);
@@ -193,10 +208,17 @@ final class PgConnection implements Closeable {
         params.put("application_name", config.applicationName());
         write(FrontendMessages.startup(params));
         Authenticator auth = new Authenticator(config, tlsSession);
+        reader.limit(STARTUP_MESSAGE_LIMIT - 4, "before authentication completes, messages are capped at "
+                + STARTUP_MESSAGE_LIMIT + " bytes, as libpq does");
         while (true) {
             Frame f = readFrame();
             switch (f.type()) {
                 case 'R': {
+                    if (f.body().length + 4 < AUTH_REQUEST_MIN || f.body().length + 4 > AUTH_REQUEST_MAX) {
+                        throw new ProtocolException("Server " + config.endpoint() + " sent an invalid authentication"
+                                + " request (" + (f.body().length + 4) + " bytes; libpq accepts " + AUTH_REQUEST_MIN
+                                + " to " + AUTH_REQUEST_MAX + "); is this a PostgreSQL server?");
+                    }
                     ByteBuffer body = f.buffer();
                     if (body.remaining() >= 4 && body.getInt(0) == 0) {
                         auth.onAuthenticationOk();
@@ -214,7 +236,11 @@ final class PgConnection implements Closeable {
                     break;
                 }
                 case 'K':
-                    backendPid = f.body().length >= 4 ? f.buffer().getInt() : 0;
+                    if (f.body().length < 8) {
+                        throw new ProtocolException("Server " + config.endpoint() + " sent a BackendKeyData of "
+                                + f.body().length + " bytes; protocol 3.0 sends 8 (process id and key)");
+                    }
+                    backendPid = f.buffer().getInt();
                     break;
                 case 'N':
                     logNotice(f);
@@ -236,6 +262,7 @@ final class PgConnection implements Closeable {
                             + "' (database '" + config.database() + "') failed", err);
                 }
                 case 'Z':
+                    reader.liftLimit();
                     return;
                 default:
                     throw new ProtocolException("Unexpected message '" + f.typeChar() + "' from " + config.endpoint()
@@ -350,6 +377,10 @@ final class PgConnection implements Closeable {
         }
     }
 
+    /**
+     * Bytes received on this connection so far: monotonic, cheap, safe to read from any thread. It moves while a
+     * large message is still arriving, so a liveness check should watch it rather than whole frames.
+     */
     long bytesRead() {
         return reader.bytesRead();
     }

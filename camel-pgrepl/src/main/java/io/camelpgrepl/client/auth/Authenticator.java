@@ -73,6 +73,10 @@ public final class Authenticator {
      * @return the payload of the 'p' message to answer with, or null when nothing is sent
      */
     public byte[] onAuthenticationRequest(ByteBuffer body) {
+        if (body.remaining() < 4) {
+            throw new ProtocolException("received invalid authentication request: " + body.remaining()
+                    + " bytes, shorter than its 4-byte request code; is this a PostgreSQL server?");
+        }
         int code = body.getInt();
         switch (code) {
             case AUTH_CLEARTEXT:
