@@ -79,6 +79,11 @@ final class PgConnection implements Closeable {
         this.reader = new FrameReader(in, config.maxMessageSize(), beneathTls);
     }
 
+    /** Over given streams, without a socket: lets tests and fuzzing play the server from bytes. */
+    PgConnection(ReplicationConfig config, InputStream in, OutputStream out, SSLSession tlsSessionOrNull) {
+        this(config, null, in, out, tlsSessionOrNull, null);
+    }
+
     /** Connects, negotiates TLS per {@code sslMode}, authenticates, and waits for ReadyForQuery. */
     static PgConnection open(ReplicationConfig config) {
         SslMode mode = config.isUnixSocket() ? SslMode.DISABLE : config.sslMode();
@@ -157,7 +162,7 @@ final class PgConnection implements Closeable {
                 }
             }
             PgConnection c = new PgConnection(config, raw, in, out, session, beneathTls);
-            c.startup();
+            c.startup(new Authenticator(config, session));
             if (!watchdog.cancel(false)) {
                 throw new ConnectionException("Connecting to " + config.endpoint() + " took longer than connectTimeout="
                         + config.connectTimeout());
@@ -199,7 +204,8 @@ final class PgConnection implements Closeable {
         return e;
     }
 
-    private void startup() throws IOException {
+    /** Sends the startup packet and answers the server until ReadyForQuery, with {@code auth}'s policy. */
+    void startup(Authenticator auth) throws IOException {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("user", config.user());
         params.put("database", config.database());
@@ -207,7 +213,6 @@ final class PgConnection implements Closeable {
         params.put("client_encoding", "UTF8");
         params.put("application_name", config.applicationName());
         write(FrontendMessages.startup(params));
-        Authenticator auth = new Authenticator(config, tlsSession);
         reader.limit(STARTUP_MESSAGE_LIMIT - 4, "before authentication completes, messages are capped at "
                 + STARTUP_MESSAGE_LIMIT + " bytes, as libpq does");
         while (true) {
