@@ -45,6 +45,16 @@ final class PgConnection implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgConnection.class);
 
+    /**
+     * libpq's cap on a message before authentication completes (fe-connect.c/fe-protocol3.c: 30,000 bytes, length
+     * word included): until then nothing large is legitimate, and an unauthenticated peer must not make us allocate.
+     */
+    static final int STARTUP_MESSAGE_LIMIT = 30_000;
+
+    /** libpq's bounds for an authentication request, length word included (fe-connect.c). */
+    private static final int AUTH_REQUEST_MIN = 8;
+    private static final int AUTH_REQUEST_MAX = 2000;
+
     /** Bounds connect + TLS + startup: closes the socket of an attempt that takes too long. */
     private static final ScheduledThreadPoolExecutor WATCHDOG = newWatchdog();
 
@@ -67,6 +77,11 @@ final class PgConnection implements Closeable {
         this.out = out;
         this.tlsSession = tlsSession;
         this.reader = new FrameReader(in, config.maxMessageSize(), beneathTls);
+    }
+
+    /** Over given streams, without a socket: lets tests and fuzzing play the server from bytes. */
+    PgConnection(ReplicationConfig config, InputStream in, OutputStream out, SSLSession tlsSessionOrNull) {
+        this(config, null, in, out, tlsSessionOrNull, null);
     }
 
     /** Connects, negotiates TLS per {@code sslMode}, authenticates, and waits for ReadyForQuery. */
@@ -147,7 +162,7 @@ final class PgConnection implements Closeable {
                 }
             }
             PgConnection c = new PgConnection(config, raw, in, out, session, beneathTls);
-            c.startup();
+            c.startup(new Authenticator(config, session));
             if (!watchdog.cancel(false)) {
                 throw new ConnectionException("Connecting to " + config.endpoint() + " took longer than connectTimeout="
                         + config.connectTimeout());
@@ -160,6 +175,11 @@ final class PgConnection implements Closeable {
             closeQuietly(raw);
             throw watchdogExpired(expired, config, new ConnectionException(
                     "Cannot connect to " + config.endpoint() + ": " + e.getMessage(), e));
+        } catch (RuntimeException e) {
+            // A malformed message that slipped past the checks must still close the socket and stay typed.
+            closeQuietly(raw);
+            throw new ProtocolException("Malformed message from " + config.endpoint() + " during startup ("
+                    + e.getClass().getSimpleName() + "); is this a PostgreSQL server?", e);
         } finally {
             if (watchdog != null) {
                 watchdog.cancel(false);
@@ -184,7 +204,8 @@ final class PgConnection implements Closeable {
         return e;
     }
 
-    private void startup() throws IOException {
+    /** Sends the startup packet and answers the server until ReadyForQuery, with {@code auth}'s policy. */
+    void startup(Authenticator auth) throws IOException {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("user", config.user());
         params.put("database", config.database());
@@ -192,11 +213,17 @@ final class PgConnection implements Closeable {
         params.put("client_encoding", "UTF8");
         params.put("application_name", config.applicationName());
         write(FrontendMessages.startup(params));
-        Authenticator auth = new Authenticator(config, tlsSession);
+        reader.limit(STARTUP_MESSAGE_LIMIT - 4, "before authentication completes, messages are capped at "
+                + STARTUP_MESSAGE_LIMIT + " bytes, as libpq does");
         while (true) {
             Frame f = readFrame();
             switch (f.type()) {
                 case 'R': {
+                    if (f.body().length + 4 < AUTH_REQUEST_MIN || f.body().length + 4 > AUTH_REQUEST_MAX) {
+                        throw new ProtocolException("Server " + config.endpoint() + " sent an invalid authentication"
+                                + " request (" + (f.body().length + 4) + " bytes; libpq accepts " + AUTH_REQUEST_MIN
+                                + " to " + AUTH_REQUEST_MAX + "); is this a PostgreSQL server?");
+                    }
                     ByteBuffer body = f.buffer();
                     if (body.remaining() >= 4 && body.getInt(0) == 0) {
                         auth.onAuthenticationOk();
@@ -214,7 +241,11 @@ final class PgConnection implements Closeable {
                     break;
                 }
                 case 'K':
-                    backendPid = f.body().length >= 4 ? f.buffer().getInt() : 0;
+                    if (f.body().length < 8) {
+                        throw new ProtocolException("Server " + config.endpoint() + " sent a BackendKeyData of "
+                                + f.body().length + " bytes; protocol 3.0 sends 8 (process id and key)");
+                    }
+                    backendPid = f.buffer().getInt();
                     break;
                 case 'N':
                     logNotice(f);
@@ -236,6 +267,7 @@ final class PgConnection implements Closeable {
                             + "' (database '" + config.database() + "') failed", err);
                 }
                 case 'Z':
+                    reader.liftLimit();
                     return;
                 default:
                     throw new ProtocolException("Unexpected message '" + f.typeChar() + "' from " + config.endpoint()
@@ -350,6 +382,10 @@ final class PgConnection implements Closeable {
         }
     }
 
+    /**
+     * Bytes received on this connection so far: monotonic, cheap, safe to read from any thread. It moves while a
+     * large message is still arriving, so a liveness check should watch it rather than whole frames.
+     */
     long bytesRead() {
         return reader.bytesRead();
     }

@@ -696,6 +696,10 @@ public final class ReplicationConfig {
                     "stopAtLsn delivers whole transactions only, so streaming must be off while it is set");
             require(!(channelBinding == ChannelBinding.REQUIRE && sslMode == SslMode.DISABLE),
                     "channelBinding=require needs TLS, but sslMode=disable");
+            // libpq: "weak sslmode ... may not be used with sslnegotiation=direct": direct TLS cannot fall back
+            require(sslNegotiation != SslNegotiation.DIRECT || sslMode == SslMode.REQUIRE
+                    || sslMode == SslMode.VERIFY_CA || sslMode == SslMode.VERIFY_FULL, "sslNegotiation=direct needs sslMode=require, verify-ca or verify-full, not the weak"
+                    + " sslMode=" + (sslMode == null ? null : sslMode.libpqName()) + " (as libpq refuses it)");
             Objects.requireNonNull(sslMode, "sslMode");
             Objects.requireNonNull(channelBinding, "channelBinding");
             Objects.requireNonNull(streaming, "streaming");

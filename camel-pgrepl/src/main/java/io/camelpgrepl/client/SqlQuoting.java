@@ -6,6 +6,11 @@ import java.util.List;
  * Quoting for everything the client sends to the server as text: identifiers are always double-quoted, literals
  * always single-quoted with quotes doubled, so nothing a user configures is interpolated raw. NUL characters,
  * which PostgreSQL cannot store in either, are refused.
+ *
+ * <p>Two grammars read what we send on a walsender connection. SQL reads {@code 'a\b'} according to
+ * {@code standard_conforming_strings}, so an SQL literal that holds a backslash takes the escape form
+ * {@code E'a\\b'}, which reads the same whatever the setting. Replication commands (START_REPLICATION's options)
+ * have no escape form and never treat a backslash specially, so their literals stay plain.
  */
 public final class SqlQuoting {
 
@@ -18,8 +23,18 @@ public final class SqlQuoting {
         return '"' + name.replace("\"", "\"\"") + '"';
     }
 
-    /** {@code it's} becomes {@code 'it''s'}. Standard-conforming strings: backslashes are not special. */
+    /**
+     * An SQL literal that reads the same under either {@code standard_conforming_strings}: {@code it's} becomes
+     * {@code 'it''s'}, {@code a\b} becomes {@code E'a\\b'}. A value without a backslash is also a valid
+     * replication-command literal.
+     */
     public static String literal(String value) {
+        String quoted = commandLiteral(value);
+        return value.indexOf('\\') < 0 ? quoted : "E" + quoted.replace("\\", "\\\\");
+    }
+
+    /** A literal for a replication command's option: quotes doubled, backslashes as they are (no escape form). */
+    static String commandLiteral(String value) {
         checkNoNul(value, "literal");
         return '\'' + value.replace("'", "''") + '\'';
     }
@@ -49,7 +64,7 @@ public final class SqlQuoting {
             }
             sb.append(identifier(p));
         }
-        return literal(sb.toString());
+        return commandLiteral(sb.toString());
     }
 
     private static List<String> splitQualified(String name) {

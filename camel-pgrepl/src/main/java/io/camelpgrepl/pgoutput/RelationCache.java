@@ -7,14 +7,44 @@ import java.util.Map;
  * Relation id → {@link RelationInfo}, fed by Relation messages. The server sends a Relation before the first
  * change of a table in a session and again whenever the table's definition changed, so a newer Relation
  * replaces the older one. Not thread-safe: owned by one stream.
+ *
+ * <p>Bounded: a session sees each published table once (and again per definition change, which replaces), so
+ * more distinct relations than {@link #DEFAULT_MAX_RELATIONS} in one session means a flood from a broken or
+ * hostile server, not a schema; it is a {@link PgOutputException} rather than unbounded memory.
  */
 public final class RelationCache {
 
+    /** Distinct relations one session may describe; far above any real publication's table count. */
+    public static final int DEFAULT_MAX_RELATIONS = 100_000;
+
     private final Map<Integer, RelationInfo> byId = new HashMap<>();
+    private final int maxRelations;
     private RelationInfo last; // most rows in a row touch the same table: skip the boxed lookup
 
-    /** Stores (or replaces) the description of {@code relation.relationId()}. */
+    public RelationCache() {
+        this(DEFAULT_MAX_RELATIONS);
+    }
+
+    public RelationCache(int maxRelations) {
+        if (maxRelations < 1) {
+            throw new IllegalArgumentException("maxRelations must be at least 1");
+        }
+        this.maxRelations = maxRelations;
+    }
+
+    /**
+     * Stores (or replaces) the description of {@code relation.relationId()}.
+     *
+     * @throws PgOutputException when it would be a new relation beyond the cache's bound
+     */
     public RelationInfo put(PgOutputMessage.Relation relation) {
+        if (byId.size() >= maxRelations && !byId.containsKey(relation.relationId())) {
+            throw new PgOutputException("pgoutput Relation ('R'): relation id "
+                    + Integer.toUnsignedString(relation.relationId()) + " would be relation number "
+                    + (byId.size() + 1) + " of this session, over the limit of " + maxRelations + " distinct relations"
+                    + " (RelationCache.maxRelations); a real publication never describes that many tables in one"
+                    + " session, so the server or the stream is broken");
+        }
         RelationInfo info = new RelationInfo(relation);
         byId.put(relation.relationId(), info);
         last = info;

@@ -33,6 +33,22 @@ class ReplicationConfigTest {
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("sslKey");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = SslMode.class, names = {"DISABLE", "ALLOW", "PREFER"})
+    void directTlsNegotiationWithAWeakSslModeIsRefusedAtConfigurationTime(SslMode weak) {
+        assertThatThrownBy(() -> ReplicationConfig.builder().slot("s").publication("p")
+                .sslNegotiation(SslNegotiation.DIRECT).sslMode(weak).build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("sslNegotiation=direct").hasMessageContaining("sslMode=" + weak.libpqName());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = SslMode.class, names = {"REQUIRE", "VERIFY_CA", "VERIFY_FULL"})
+    void directTlsNegotiationWithAnSslModeThatRequiresTlsIsAccepted(SslMode strong) {
+        assertThat(ReplicationConfig.builder().slot("s").publication("p").sslNegotiation(SslNegotiation.DIRECT)
+                .sslMode(strong).build().sslMode()).isEqualTo(strong);
+    }
+
     @Test
     void absolutePathHostIsAUnixSocketDirectory() {
         ReplicationConfig cfg = ReplicationConfig.builder().host("/var/run/postgresql").port(5433).slot("s")

@@ -18,7 +18,19 @@ class SqlQuotingTest {
     @Test
     void literalsDoubleSingleQuotes() {
         assertThat(SqlQuoting.literal("it's")).isEqualTo("'it''s'");
-        assertThat(SqlQuoting.literal("a\\b")).as("standard_conforming_strings: backslash literal").isEqualTo("'a\\b'");
+    }
+
+    @Test
+    void literalsWithABackslashTakeTheEscapeFormSoNoSettingChangesThem() {
+        // was 'a\b', which reads as a backspace escape under standard_conforming_strings=off
+        assertThat(SqlQuoting.literal("a\\b")).isEqualTo("E'a\\\\b'");
+        assertThat(SqlQuoting.literal("o'pub\\x")).isEqualTo("E'o''pub\\\\x'");
+    }
+
+    @Test
+    void publicationNamesForStartReplicationKeepBackslashesAsTheyAre() {
+        // the replication grammar has no E'' form and never escapes with a backslash
+        assertThat(SqlQuoting.publicationNames(List.of("a\\b"))).isEqualTo("'\"a\\b\"'");
     }
 
     @Test

@@ -73,6 +73,10 @@ public final class Authenticator {
      * @return the payload of the 'p' message to answer with, or null when nothing is sent
      */
     public byte[] onAuthenticationRequest(ByteBuffer body) {
+        if (body.remaining() < 4) {
+            throw new ProtocolException("received invalid authentication request: " + body.remaining()
+                    + " bytes, shorter than its 4-byte request code; is this a PostgreSQL server?");
+        }
         int code = body.getInt();
         switch (code) {
             case AUTH_CLEARTEXT:
@@ -163,6 +167,14 @@ public final class Authenticator {
         String mechanism;
         char flag;
         byte[] cbData = null;
+        if (plusOffered && !tls) {
+            // libpq refuses this whatever channel_binding says (fe-auth.c: "server offered SCRAM-SHA-256-PLUS
+            // authentication over a non-SSL connection"): a server only offers -PLUS over TLS, so a relay stripped
+            // TLS between us, and any answer would either fail or authenticate through it.
+            throw new AuthenticationException("server offered " + SCRAM_SHA_256_PLUS + " authentication over a"
+                    + " connection that is not TLS: TLS was stripped on the way (e.g. by a proxy or an attacker);"
+                    + " refused. Connect with sslMode=require or stronger, or without the relay");
+        }
         switch (cfg.channelBinding()) {
             case REQUIRE:
                 if (!tls) {
@@ -178,18 +190,18 @@ public final class Authenticator {
                 flag = 'p';
                 break;
             case PREFER:
-                if (tls && plusOffered) {
-                    cbData = channelBindingDataOrNull();
-                }
-                if (cbData != null) {
+                if (plusOffered) {
+                    // As libpq: -PLUS offered over TLS is used, and a certificate whose hash cannot be derived
+                    // fails the connection rather than falling back, or a relay presenting such a certificate
+                    // could strip the binding unnoticed.
+                    cbData = TlsServerEndPoint.channelBindingData(serverCertificate());
                     mechanism = SCRAM_SHA_256_PLUS;
                     flag = 'p';
                 } else {
                     mechanism = bareOrFail(bareOffered, offered);
                     // 'y' tells the server we could bind but it did not offer -PLUS: a server that does offer
-                    // it then knows an attacker stripped it. With -PLUS offered but no usable hash, 'y' would be
-                    // a lie the server rejects, so 'n'.
-                    flag = tls && !plusOffered ? 'y' : 'n';
+                    // it then knows an attacker stripped it.
+                    flag = tls ? 'y' : 'n';
                 }
                 break;
             case DISABLE:
@@ -268,14 +280,6 @@ public final class Authenticator {
         } catch (SSLPeerUnverifiedException e) {
             throw new AuthenticationException("channel binding needs the server's certificate, but the TLS session"
                     + " has none: " + e.getMessage(), e);
-        }
-    }
-
-    private byte[] channelBindingDataOrNull() {
-        try {
-            return TlsServerEndPoint.channelBindingData(serverCertificate());
-        } catch (AuthenticationException e) {
-            return null;
         }
     }
 

@@ -192,9 +192,10 @@ public final class TlsUpgrader {
                     + " verify against " + against + " (sslMode=" + cfg.sslMode().libpqName() + "): "
                     + rootMessage(recorder.failure), e);
         }
-        String hint = cfg.sslCert() == null
-                ? " (if the server requires a client certificate, set sslCert and sslKey)"
-                : "";
+        String hint = cfg.sslNegotiation() == SslNegotiation.DIRECT
+                ? " (sslNegotiation=direct needs PostgreSQL 17 or newer, which reads TLS at once; for an older server"
+                        + " use sslNegotiation=postgres)"
+                : cfg.sslCert() == null ? " (if the server requires a client certificate, set sslCert and sslKey)" : "";
         return new TlsException("TLS handshake with " + host + ":" + port + " failed: " + rootMessage(e) + hint, e);
     }
 

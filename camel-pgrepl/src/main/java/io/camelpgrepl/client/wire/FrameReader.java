@@ -15,8 +15,9 @@ import io.camelpgrepl.client.ProtocolException;
  * <p>State survives interruptions: when a read times out or is woken up mid-message
  * ({@link InterruptedIOException}, which includes {@code SocketTimeoutException}), the bytes already read stay
  * in the buffer and {@link #next()} returns null; the next call continues where it stopped, so the stream is
- * never desynchronised. A length above the configured limit is a {@link ProtocolException}, raised before any
- * allocation for it.
+ * never desynchronised. A length above the limit is a {@link ProtocolException}, raised before any allocation for
+ * it; a length within it is not allocated up front either: the buffer grows as the bytes arrive, so a length word
+ * alone (from a hostile peer or a corrupt stream) costs nothing.
  */
 public final class FrameReader {
 
@@ -25,10 +26,12 @@ public final class FrameReader {
     private final InputStream in;
     private final int maxMessageSize;
     private final InputStream beneath;
+    private int limit;
+    private String limitReason;
     private byte[] buf;
     private int start;
     private int end;
-    private long bytesRead;
+    private volatile long bytesRead; // one writer (the reading thread); read by the liveness check
     private long coalesceNanos;
     private int lastRead = Integer.MAX_VALUE;
 
@@ -50,9 +53,27 @@ public final class FrameReader {
 
     private FrameReader(InputStream in, int maxMessageSize, int bufferSize, InputStream beneath) {
         this.in = in;
-        this.maxMessageSize = maxMessageSize;
+        // the largest array a JVM allocates, minus the header and length word: total = len + 1 never overflows
+        this.maxMessageSize = Math.min(maxMessageSize, Integer.MAX_VALUE - 16);
         this.buf = new byte[Math.max(bufferSize, 16)];
         this.beneath = beneath;
+        this.limit = this.maxMessageSize;
+        this.limitReason = "maxMessageSize";
+    }
+
+    /**
+     * Until {@link #liftLimit()}, a message body over {@code maxBody} bytes is a {@link ProtocolException} that
+     * gives {@code reason}. Used before authentication completes, when nothing large is legitimate.
+     */
+    public void limit(int maxBody, String reason) {
+        this.limit = Math.min(maxBody, maxMessageSize);
+        this.limitReason = reason;
+    }
+
+    /** Back to the configured {@code maxMessageSize}. */
+    public void liftLimit() {
+        this.limit = this.maxMessageSize;
+        this.limitReason = "maxMessageSize";
     }
 
     /** Bytes a read would return without blocking, as far as the streams can tell. */
@@ -80,10 +101,10 @@ public final class FrameReader {
             if (available >= HEADER) {
                 int len = ((buf[start + 1] & 0xFF) << 24) | ((buf[start + 2] & 0xFF) << 16)
                         | ((buf[start + 3] & 0xFF) << 8) | (buf[start + 4] & 0xFF);
-                if (len < 4 || len - 4 > maxMessageSize) {
+                if (len < 4 || len - 4 > limit) {
                     throw new ProtocolException("Backend message '" + printable(buf[start]) + "' declares length "
-                            + Integer.toUnsignedString(len) + ", outside 4.." + (maxMessageSize + 4L)
-                            + " (maxMessageSize); the stream is corrupt or the peer is not a PostgreSQL server");
+                            + Integer.toUnsignedString(len) + ", outside 4.." + (limit + 4L) + " (" + limitReason
+                            + "); the stream is corrupt or the peer is not a PostgreSQL server");
                 }
                 int total = len + 1;
                 if (available >= total) {
@@ -97,9 +118,9 @@ public final class FrameReader {
                     }
                     return new Frame(type, body);
                 }
-                ensureRoom(total);
+                roomFor(total);
             } else {
-                ensureRoom(HEADER);
+                roomFor(HEADER);
             }
             if (!fill()) {
                 return null;
@@ -128,9 +149,18 @@ public final class FrameReader {
         this.coalesceNanos = coalesce.toNanos();
     }
 
-    /** Total bytes read from the stream so far. */
+    /**
+     * Total bytes read from the stream so far: monotonic, and cheap to read from any thread. It moves as bytes
+     * arrive, also in the middle of a large message, so a liveness check that watches it does not mistake a big
+     * frame arriving slowly for a dead connection.
+     */
     public long bytesRead() {
         return bytesRead;
+    }
+
+    /** Bytes the buffer holds room for now (for tests and diagnostics). */
+    public int capacity() {
+        return buf.length;
     }
 
     /** Bytes of a message received but not yet returned (for tests and diagnostics). */
@@ -138,18 +168,31 @@ public final class FrameReader {
         return end - start;
     }
 
-    private void ensureRoom(int needed) {
-        if (buf.length - start >= needed) {
+    /**
+     * Makes room to read more of a frame of {@code total} bytes. A frame that fits the buffer gets its whole room
+     * now (one read can take it); a larger one grows the buffer only when the bytes received so far fill it, so
+     * memory follows what arrived, never what a length word claims.
+     */
+    private void roomFor(int total) {
+        int available = end - start;
+        if (total <= buf.length) {
+            if (buf.length - start < total) {
+                compact(available);
+            }
             return;
         }
-        int available = end - start;
-        if (buf.length >= needed) {
-            System.arraycopy(buf, start, buf, 0, available);
-        } else {
-            byte[] bigger = new byte[Math.max(needed, Math.min(buf.length * 2, maxMessageSize + HEADER))];
-            System.arraycopy(buf, start, bigger, 0, available);
+        if (start > 0) {
+            compact(available);
+        }
+        if (end == buf.length) {
+            byte[] bigger = new byte[(int) Math.min(total, Math.max(16L, 2L * buf.length))];
+            System.arraycopy(buf, 0, bigger, 0, available);
             buf = bigger;
         }
+    }
+
+    private void compact(int available) {
+        System.arraycopy(buf, start, buf, 0, available);
         start = 0;
         end = available;
     }

@@ -9,7 +9,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
@@ -75,8 +77,11 @@ public final class FakePgServer implements AutoCloseable {
             this.out = socket.getOutputStream();
         }
 
-        /** Reads the startup packet (answering 'N' to an SSLRequest first). */
-        public void readStartup() throws IOException {
+        /**
+         * Reads the startup packet (answering 'N' to an SSLRequest first) and returns its parameters in the order
+         * sent. A packet that is not protocol 3.0 or not well formed fails the script.
+         */
+        public Map<String, String> readStartup() throws IOException {
             while (true) {
                 int len = in.readInt();
                 int code = in.readInt();
@@ -87,8 +92,37 @@ public final class FakePgServer implements AutoCloseable {
                     out.flush();
                     continue;
                 }
-                return;
+                if (code != 196608) {
+                    throw new IOException("startup packet with protocol " + (code >> 16) + "." + (code & 0xFFFF)
+                            + ", expected 3.0");
+                }
+                return startupParameters(rest);
             }
+        }
+
+        private static Map<String, String> startupParameters(byte[] rest) throws IOException {
+            Map<String, String> params = new LinkedHashMap<>();
+            int pos = 0;
+            while (pos < rest.length && rest[pos] != 0) {
+                int nameEnd = indexOfNul(rest, pos);
+                int valueEnd = indexOfNul(rest, nameEnd + 1);
+                params.put(new String(rest, pos, nameEnd - pos, StandardCharsets.UTF_8),
+                        new String(rest, nameEnd + 1, valueEnd - nameEnd - 1, StandardCharsets.UTF_8));
+                pos = valueEnd + 1;
+            }
+            if (pos != rest.length - 1) {
+                throw new IOException("startup packet does not end with a single NUL after its parameters");
+            }
+            return params;
+        }
+
+        private static int indexOfNul(byte[] b, int from) throws IOException {
+            for (int i = from; i < b.length; i++) {
+                if (b[i] == 0) {
+                    return i;
+                }
+            }
+            throw new IOException("unterminated string in the startup packet");
         }
 
         /** AuthenticationOk, server_version, ReadyForQuery. */

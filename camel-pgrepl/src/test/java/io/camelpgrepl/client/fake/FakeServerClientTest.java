@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -60,13 +62,105 @@ class FakeServerClientTest {
     }
 
     @Test
+    void theClientOpensAReplicationSessionAndStartsExactlyTheSlotAndPublicationItWasGiven() throws Exception {
+        AtomicReference<Map<String, String>> startup = new AtomicReference<>();
+        AtomicReference<String> startReplication = new AtomicReference<>();
+        try (FakePgServer server = new FakePgServer(s -> {
+            startup.set(s.readStartup());
+            s.acceptLogin("16.4");
+            startReplication.set(s.acceptUntilStreaming());
+            s.collectFeedback();
+        }); ReplicationClient client = ReplicationClient.connect(config(server).startLsn(Lsn.of(0x1_0000_0050L))
+                .publication("orders\"pub").applicationName("fake_check").build())) {
+            assertThat(startup.get()).as("startup parameters, in the order sent").containsExactly(
+                    Map.entry("user", "u"), Map.entry("database", "postgres"), Map.entry("replication", "database"),
+                    Map.entry("client_encoding", "UTF8"), Map.entry("application_name", "fake_check"));
+            assertThat(startReplication.get()).as("the START_REPLICATION command, byte for byte").isEqualTo(
+                    "START_REPLICATION SLOT \"s\" LOGICAL 1/50 (proto_version '4', publication_names "
+                            + "'\"orders\"\"pub\"')");
+        }
+    }
+
+    @Test
+    void anAuthenticationRequestShorterThanItsCodeIsAProtocolErrorAndTheSocketIsClosed() throws Exception {
+        CountDownLatch closedByClient = new CountDownLatch(1);
+        try (FakePgServer server = new FakePgServer(s -> {
+            s.readStartup();
+            s.send('R', new byte[] {0, 0});
+            awaitClose(s, closedByClient);
+        })) {
+            assertThatThrownBy(() -> ReplicationClient.connect(config(server).build()))
+                    .isInstanceOf(ProtocolException.class).hasMessageContaining("invalid authentication request");
+            assertThat(closedByClient.await(10, TimeUnit.SECONDS)).as("the client closed the socket").isTrue();
+        }
+    }
+
+    @Test
+    void anAuthenticationRequestLargerThanLibpqAcceptsIsAProtocolErrorAndTheSocketIsClosed() throws Exception {
+        CountDownLatch closedByClient = new CountDownLatch(1);
+        try (FakePgServer server = new FakePgServer(s -> {
+            s.readStartup();
+            byte[] body = new byte[2500];
+            body[3] = 11; // SASLContinue with 2,496 bytes of "server-first-message"
+            s.send('R', body);
+            awaitClose(s, closedByClient);
+        })) {
+            assertThatThrownBy(() -> ReplicationClient.connect(config(server).build()))
+                    .isInstanceOf(ProtocolException.class).hasMessageContaining("invalid authentication request")
+                    .hasMessageContaining("2504 bytes");
+            assertThat(closedByClient.await(10, TimeUnit.SECONDS)).as("the client closed the socket").isTrue();
+        }
+    }
+
+    @Test
+    void beforeAuthenticationAMessageOverLibpqsCapIsRefusedWithoutWaitingForIt() throws Exception {
+        CountDownLatch closedByClient = new CountDownLatch(1);
+        try (FakePgServer server = new FakePgServer(s -> {
+            s.readStartup();
+            // an ErrorResponse header claiming 40,000 bytes, and nothing after it: a client that waits for the
+            // body hangs until connectTimeout; one that allocates it gives an unauthenticated peer its memory
+            s.sendRaw(new byte[] {'E', 0, 0, (byte) 0x9C, 0x40});
+            awaitClose(s, closedByClient);
+        })) {
+            assertThatThrownBy(() -> ReplicationClient.connect(config(server).maxMessageSize(1 << 20)
+                    .connectTimeout(Duration.ofSeconds(30)).build()))
+                    .isInstanceOf(ProtocolException.class).hasMessageContaining("40000")
+                    .hasMessageContaining("before authentication completes");
+            assertThat(closedByClient.await(10, TimeUnit.SECONDS)).as("the client closed the socket").isTrue();
+        }
+    }
+
+    @Test
+    void aBackendKeyDataTooShortForProtocol3IsAProtocolError() throws Exception {
+        try (FakePgServer server = new FakePgServer(s -> {
+            s.readStartup();
+            s.send('R', ByteBuffer.allocate(4).putInt(0).array());
+            s.send('K', new byte[] {0, 0});
+        })) {
+            assertThatThrownBy(() -> ReplicationClient.connect(config(server).build()))
+                    .isInstanceOf(ProtocolException.class).hasMessageContaining("BackendKeyData");
+        }
+    }
+
+    /** Waits until the client closes the connection (the read ends), then counts {@code closed} down. */
+    private static void awaitClose(FakePgServer.Session s, CountDownLatch closed) {
+        try {
+            while (true) {
+                s.readMessage();
+            }
+        } catch (java.io.IOException endOfStream) {
+            closed.countDown();
+        }
+    }
+
+    @Test
     void oversizedFrameIsRefusedBeforeAllocation() throws Exception {
         try (FakePgServer server = new FakePgServer(s -> {
             s.readStartup();
             s.sendRaw(new byte[] {'R', 0x70, 0, 0, 0});
         })) {
             assertThatThrownBy(() -> ReplicationClient.connect(config(server).maxMessageSize(1 << 20).build()))
-                    .isInstanceOf(ProtocolException.class).hasMessageContaining("maxMessageSize");
+                    .isInstanceOf(ProtocolException.class).hasMessageContaining("before authentication completes");
         }
     }
 

@@ -120,7 +120,7 @@ class PemKeysTest {
                 .isInstanceOf(TlsException.class)
                 .hasMessageContaining("/etc/client.key")
                 .hasMessageContaining("wrong sslKeyPassword")
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Wrong-Pass-123"));
+                .satisfies(e -> io.camelpgrepl.client.SecretAssertions.assertNoSecretIn(e, "Wrong-Pass-123"));
     }
 
     @Test

@@ -48,13 +48,31 @@ class TlsServerEndPointTest {
     }
 
     @Test
-    void rsassaPssFailsLoudly() {
+    void ed448HasNoDerivableHashEither() {
         X509Certificate cert = TestCertificates
-                .selfSigned("db", TestCertificates.rsa(), "SHA256withRSAandMGF1")
-                .certificate();
+                .selfSigned("db", TestCertificates.generate("Ed448", 0), "Ed448").certificate();
 
         assertThatThrownBy(() -> TlsServerEndPoint.channelBindingData(cert))
-                .isInstanceOf(AuthenticationException.class);
+                .isInstanceOf(AuthenticationException.class)
+                .hasMessageContaining("signs without a separate hash");
+    }
+
+    @Test
+    void rsassaPssHashesWithTheDigestOfItsParameters() throws Exception {
+        // was: refused, so channelBinding=prefer silently bound nothing with an RSA-PSS server certificate
+        for (String[] c : new String[][] {{"SHA256withRSAandMGF1", "SHA-256"}, {"SHA384withRSAandMGF1", "SHA-384"},
+            {"SHA512withRSAandMGF1", "SHA-512"}}) {
+            X509Certificate cert = TestCertificates.selfSigned("db", TestCertificates.rsa(), c[0]).certificate();
+            // as a JSSE session presents it: the JDK's own certificate class, algorithm name RSASSA-PSS
+            X509Certificate jdk = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(cert.getEncoded()));
+
+            assertThat(jdk.getSigAlgName()).isEqualTo("RSASSA-PSS");
+            assertThat(TlsServerEndPoint.channelBindingData(jdk)).as(c[0] + " -> " + c[1])
+                    .isEqualTo(MessageDigest.getInstance(c[1]).digest(cert.getEncoded()));
+            assertThat(TlsServerEndPoint.channelBindingData(cert)).as(c[0] + " as BouncyCastle names it")
+                    .isEqualTo(MessageDigest.getInstance(c[1]).digest(cert.getEncoded()));
+        }
     }
 
     private static void assertHashedWith(String sigAlg, String digest) throws Exception {

@@ -140,7 +140,52 @@ class FrameReaderTest {
         assertThat(reader.next().body()).isEqualTo(body);
     }
 
-    /** Bytes that arrive on a schedule (nanoseconds after the first read); a read blocks until something arrived. */
+    @Test
+    void aDeclaredLengthIsNotAllocatedBeforeItsBytesArrive() throws IOException {
+        // a hostile or corrupt length word claims 200 MB; 1,000 bytes of it arrive, then the read times out
+        byte[] start = new byte[5 + 1000];
+        start[0] = 'd';
+        java.nio.ByteBuffer.wrap(start, 1, 4).putInt(200 * 1024 * 1024 + 4);
+        InputStream stalls = new InputStream() {
+            private int pos;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (pos == start.length) {
+                    throw new SocketTimeoutException("nothing more yet");
+                }
+                int n = Math.min(len, start.length - pos);
+                System.arraycopy(start, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        };
+        FrameReader reader = new FrameReader(stalls, 256 * 1024 * 1024, 64);
+
+        assertThat(reader.next()).as("the frame is incomplete").isNull();
+
+        assertThat(reader.capacity()).as("the buffer follows the bytes that arrived, not the declared length")
+                .isLessThanOrEqualTo(2 * start.length);
+        assertThat(reader.bytesRead()).as("the liveness counter moves in the middle of a frame")
+                .isEqualTo(start.length);
+    }
+
+    @Test
+    void aLimitBeforeAuthenticationRefusesWhatMaxMessageSizeWouldAllow() {
+        byte[] header = {'R', 0, 0, 0x75, 0x31}; // 30,001: one over
+        FrameReader reader = new FrameReader(new java.io.ByteArrayInputStream(header), 1 << 20);
+        reader.limit(30_000 - 4, "30,000 bytes before authentication completes, as libpq allows");
+
+        assertThatThrownBy(reader::next).isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("30001").hasMessageContaining("before authentication completes");
+    }
+
+        /** Bytes that arrive on a schedule (nanoseconds after the first read); a read blocks until something arrived. */
     private static final class TimedStream extends InputStream {
         private final byte[] data;
         private final int[] chunkEnds;
