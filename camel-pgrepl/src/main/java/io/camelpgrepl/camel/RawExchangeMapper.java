@@ -52,6 +52,8 @@ final class RawExchangeMapper implements ExchangeMapper {
             Lsn end = PgOutputPeek.transactionEndLsn(data);
             if (end != null) {
                 sink.endOfTransaction(end);
+            } else if (type == 'M' && !w.frame().transactional()) {
+                sink.endOfTransaction(w.frame().lsn()); // stands alone: acknowledged once handled
             }
             return true;
         }
@@ -72,7 +74,7 @@ final class RawExchangeMapper implements ExchangeMapper {
         }
         Integer txid = xid != null ? xid : peek.xidOf(wal.data());
         exchange.setIn(new PgReplMessage(exchange, body, lsn, type, slot, txCommitLsn, txCommitTime, txid != null,
-                txid != null ? txid : 0, PgOutputPeek.isRowChange(wal.data().get(0)) ? type : null,
+                txid != null ? Integer.toUnsignedLong(txid) : 0, PgOutputPeek.isRowChange(wal.data().get(0)) ? type : null,
                 rel != null ? rel.schema() : null, rel != null ? rel.table() : null, null));
         sink.send(exchange, lsn);
     }
