@@ -324,7 +324,8 @@ final class ReplicationLoop {
 
     void recordError(Throwable e) {
         lastFailure = e;
-        lastError = e.getMessage() != null ? e.getMessage() : e.toString();
+        // an Error's message alone ("simulated", or none) would hide what happened
+        lastError = e instanceof Error || e.getMessage() == null ? e.toString() : e.getMessage();
         lastErrorTime = Instant.now();
     }
 
