@@ -2,7 +2,6 @@ package io.camelpgrepl.client;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,8 +15,6 @@ import java.util.concurrent.TimeUnit;
  * {@code connectTimeout} inside the connection; a cancel during login takes effect when login returns.
  */
 public final class ConnectAttempt {
-
-    private static final ScheduledThreadPoolExecutor TIMER = newTimer();
 
     private volatile boolean cancelled;
     private volatile PgConnection conn;
@@ -59,7 +56,7 @@ public final class ConnectAttempt {
         this.option = optionName;
         this.limit = limit;
         PgConnection c = conn;
-        deadline = TIMER.schedule(() -> {
+        deadline = PgConnection.WATCHDOG.schedule(() -> {
             expired = true;
             c.close();
         }, limit.toMillis(), TimeUnit.MILLISECONDS);
@@ -87,17 +84,5 @@ public final class ConnectAttempt {
 
     private static ConnectionException cancelledError() {
         return new ConnectionException("Connect cancelled (the client's owner is stopping)");
-    }
-
-    private static ScheduledThreadPoolExecutor newTimer() {
-        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "pgrepl-connect-phase-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        ex.setKeepAliveTime(1, TimeUnit.SECONDS);
-        ex.allowCoreThreadTimeOut(true);
-        ex.setRemoveOnCancelPolicy(true);
-        return ex;
     }
 }

@@ -149,8 +149,7 @@ public final class FakePgServer implements AutoCloseable {
             while (true) {
                 String sql = readQuery();
                 if (sql.startsWith("IDENTIFY_SYSTEM")) {
-                    rows(List.of("systemid", "timeline", "xlogpos", "dbname"),
-                            List.of(List.of("7000000000000000001", "1", "0/1000000", "postgres")));
+                    identifySystem();
                 } else if (sql.contains("wal_sender_timeout")) {
                     setupChecks();
                 } else if (sql.contains("pg_replication_slots")) {
@@ -162,6 +161,12 @@ public final class FakePgServer implements AutoCloseable {
                     throw new IOException("unexpected query " + sql);
                 }
             }
+        }
+
+        /** Answers IDENTIFY_SYSTEM: system 7000000000000000001, timeline 1, at 0/1000000, database postgres. */
+        public void identifySystem() throws IOException {
+            rows(List.of("systemid", "timeline", "xlogpos", "dbname"),
+                    List.of(List.of("7000000000000000001", "1", "0/1000000", "postgres")));
         }
 
         /** Answers the setup checks: wal_sender_timeout 60 s, wal_level logical, publications exist. */
