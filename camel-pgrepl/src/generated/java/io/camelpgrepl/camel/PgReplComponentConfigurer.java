@@ -52,6 +52,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "createPublication": getOrCreateConfiguration(target).setCreatePublication(property(camelContext, boolean.class, value)); return true;
         case "createslot":
         case "createSlot": getOrCreateConfiguration(target).setCreateSlot(property(camelContext, boolean.class, value)); return true;
+        case "createslottimeout":
+        case "createSlotTimeout": getOrCreateConfiguration(target).setCreateSlotTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "database": getOrCreateConfiguration(target).setDatabase(property(camelContext, java.lang.String.class, value)); return true;
         case "dropslotonstop":
         case "dropSlotOnStop": getOrCreateConfiguration(target).setDropSlotOnStop(property(camelContext, boolean.class, value)); return true;
@@ -156,6 +158,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "createPublication": return boolean.class;
         case "createslot":
         case "createSlot": return boolean.class;
+        case "createslottimeout":
+        case "createSlotTimeout": return java.time.Duration.class;
         case "database": return java.lang.String.class;
         case "dropslotonstop":
         case "dropSlotOnStop": return boolean.class;
@@ -261,6 +265,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "createPublication": return getOrCreateConfiguration(target).isCreatePublication();
         case "createslot":
         case "createSlot": return getOrCreateConfiguration(target).isCreateSlot();
+        case "createslottimeout":
+        case "createSlotTimeout": return getOrCreateConfiguration(target).getCreateSlotTimeout();
         case "database": return getOrCreateConfiguration(target).getDatabase();
         case "dropslotonstop":
         case "dropSlotOnStop": return getOrCreateConfiguration(target).isDropSlotOnStop();

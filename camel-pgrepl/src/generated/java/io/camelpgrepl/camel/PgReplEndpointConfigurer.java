@@ -42,6 +42,8 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "createPublication": target.getConfiguration().setCreatePublication(property(camelContext, boolean.class, value)); return true;
         case "createslot":
         case "createSlot": target.getConfiguration().setCreateSlot(property(camelContext, boolean.class, value)); return true;
+        case "createslottimeout":
+        case "createSlotTimeout": target.getConfiguration().setCreateSlotTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "database": target.getConfiguration().setDatabase(property(camelContext, java.lang.String.class, value)); return true;
         case "dropslotonstop":
         case "dropSlotOnStop": target.getConfiguration().setDropSlotOnStop(property(camelContext, boolean.class, value)); return true;
@@ -145,6 +147,8 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "createPublication": return boolean.class;
         case "createslot":
         case "createSlot": return boolean.class;
+        case "createslottimeout":
+        case "createSlotTimeout": return java.time.Duration.class;
         case "database": return java.lang.String.class;
         case "dropslotonstop":
         case "dropSlotOnStop": return boolean.class;
@@ -249,6 +253,8 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "createPublication": return target.getConfiguration().isCreatePublication();
         case "createslot":
         case "createSlot": return target.getConfiguration().isCreateSlot();
+        case "createslottimeout":
+        case "createSlotTimeout": return target.getConfiguration().getCreateSlotTimeout();
         case "database": return target.getConfiguration().getDatabase();
         case "dropslotonstop":
         case "dropSlotOnStop": return target.getConfiguration().isDropSlotOnStop();

@@ -56,8 +56,18 @@ final class ChangeExchangeMapper implements ExchangeMapper {
         }
         if (ev.ackLsn().isValid()) {
             sink.endOfTransaction(ev.ackLsn());
+        } else if (ev instanceof ChangeEvent.LogicalMessage m && !m.transactional()) {
+            // a non-transactional message stands alone: once handled it is acknowledged, so it does not hold idle
+            // advancement back until the next transaction (the server sends it again from its own LSN on)
+            sink.endOfTransaction(m.messageLsn());
         }
         return sent;
+    }
+
+    @Override
+    public boolean sendsExchangeFor(ReplicationEvent event) {
+        // a regular Commit is an exchange only with includeTransactionEvents (it is never an outcome)
+        return !(event instanceof ReplicationEvent.Commit) || transactionEvents;
     }
 
     private static boolean isBoundary(ChangeEvent ev) {
@@ -99,6 +109,7 @@ final class ChangeExchangeMapper implements ExchangeMapper {
     }
 
     private void send(Sink sink, ChangeEvent ev, String type, Object body, String schema, String table, int xid) {
+        // xids are unsigned 32-bit: carried as a long so those above 2^31 stay positive
         Exchange exchange = sink.newExchange();
         Lsn lsn = ev.ackLsn().isValid() ? ev.ackLsn() : ev.lsn();
         TxInfo tx = ev.tx();
@@ -109,7 +120,8 @@ final class ChangeExchangeMapper implements ExchangeMapper {
                 : tx != null && tx.kind() != TxInfo.Kind.REGULAR;
         exchange.setIn(new PgReplMessage(exchange, body, lsn, type, slot,
                 tx != null && tx.commitLsn().isValid() ? tx.commitLsn() : null, tx != null ? tx.commitTime() : null,
-                hasXid, xid != 0 ? xid : hasXid ? tx.xid() : 0, operation, schema, table, uncommitted));
+                hasXid, Integer.toUnsignedLong(xid != 0 ? xid : hasXid ? tx.xid() : 0), operation, schema, table,
+                uncommitted));
         sink.send(exchange, lsn);
     }
 }

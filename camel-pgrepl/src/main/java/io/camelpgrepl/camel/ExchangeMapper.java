@@ -18,6 +18,11 @@ interface ExchangeMapper {
      */
     boolean map(ReplicationEvent event, Sink sink);
 
+    /** Whether {@link #map} would send an exchange for the transaction boundary {@code event} (by default: yes). */
+    default boolean sendsExchangeFor(ReplicationEvent event) {
+        return true;
+    }
+
     /** Where a mapper's exchanges go: the route, with the connection's acknowledgement bookkeeping. */
     interface Sink {
 

@@ -1,7 +1,5 @@
 package io.camelpgrepl.camel;
 
-import java.time.Duration;
-
 import io.camelpgrepl.client.Lsn;
 import io.camelpgrepl.client.OptionValues;
 import org.slf4j.Logger;
@@ -45,20 +43,35 @@ public enum FailurePolicy {
     }
 
     /**
-     * The stream's part, once the tracker holds a failure (never under {@link #SKIP}, which completes instead):
-     * whether the consumer stops for good ({@link #STOP}) or restarts from the last acknowledged LSN.
+     * The stream's part, once the tracker holds a failure (never under {@link #SKIP}, which completes instead), or
+     * once an event could not be decoded: whether the consumer stops for good ({@link #STOP}) or restarts from the
+     * last acknowledged LSN after {@code redelivery}'s delay.
      *
+     * @param what       {@code failed}, or what went wrong with an event that never became an exchange
+     * @param redelivery under redeliver, the attempt this is and the delay before it; null under stop
      * @return true when the consumer must stop
      */
-    boolean stopsAfter(AckTracker.Failure failure, String slot, Lsn acknowledged, Duration reconnectDelay) {
+    boolean stopsAfter(AckTracker.Failure failure, String what, String slot, Lsn acknowledged,
+                       PgReplConsumerState.Redelivery redelivery) {
         String why = failure.cause() == null ? "failed" : failure.cause().getMessage();
         if (this == STOP) {
-            LOG.error("Exchange at LSN {} of slot '{}' failed ({}); failurePolicy=stop: the consumer stops, acknowledged"
-                      + " up to {}", failure.lsn(), slot, why, acknowledged);
+            LOG.error("Exchange at LSN {} of slot '{}' {} ({}); failurePolicy=stop: the consumer stops, acknowledged"
+                      + " up to {}", failure.lsn(), slot, what, why, acknowledged);
             return true;
         }
-        LOG.warn("Exchange at LSN {} of slot '{}' failed ({}); failurePolicy=redeliver: restarting from {} after {}",
-                failure.lsn(), slot, why, acknowledged, reconnectDelay);
+        LOG.warn("Exchange at LSN {} of slot '{}' {} ({}); failurePolicy=redeliver: restarting from {} after {} (attempt"
+                 + " {} at this LSN)", failure.lsn(), slot, what, why, acknowledged, redelivery.nextDelay(),
+                redelivery.attempts());
         return false;
+    }
+
+    /**
+     * Under {@link #SKIP}, a message that could not be decoded is dropped: it becomes no exchange, the rest of its
+     * transaction is still delivered, and acknowledgement goes on as if it had been delivered (past a Commit that
+     * could not be decoded too, at the end LSN the client's framing read). Logged as the loss it is.
+     */
+    void skipUndecodable(String type, Lsn lsn, RuntimeException cause, String slot) {
+        LOG.warn("pgoutput {} message at LSN {} of slot '{}' could not be decoded ({}); failurePolicy=skip: dropped,"
+                 + " this change is lost", type, lsn, slot, cause.getMessage());
     }
 }

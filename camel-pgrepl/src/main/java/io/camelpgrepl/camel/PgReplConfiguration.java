@@ -169,6 +169,10 @@ public class PgReplConfiguration implements Cloneable {
     @UriParam(label = "common", defaultValue = ReplicationDefaults.CONNECT_TIMEOUT, javaType = "java.time.Duration")
     private Duration connectTimeout = ReplicationDefaults.duration(ReplicationDefaults.CONNECT_TIMEOUT);
 
+    @UriParam(label = "advanced", defaultValue = ReplicationDefaults.CREATE_SLOT_TIMEOUT,
+              javaType = "java.time.Duration")
+    private Duration createSlotTimeout = ReplicationDefaults.duration(ReplicationDefaults.CREATE_SLOT_TIMEOUT);
+
     @UriParam(label = "consumer", defaultValue = ReplicationDefaults.RECEIVE_TIMEOUT, javaType = "java.time.Duration")
     private Duration receiveTimeout = ReplicationDefaults.duration(ReplicationDefaults.RECEIVE_TIMEOUT);
 
@@ -590,9 +594,21 @@ public class PgReplConfiguration implements Cloneable {
         return connectTimeout;
     }
 
-    /** How long connecting (TCP, TLS, authentication, start of streaming) may take. */
+    /** How long each step of connecting (TCP, TLS, authentication, each setup query, start of streaming) may take. */
     public void setConnectTimeout(Duration connectTimeout) {
         this.connectTimeout = connectTimeout;
+    }
+
+    public Duration getCreateSlotTimeout() {
+        return createSlotTimeout;
+    }
+
+    /**
+     * How long creating the slot (createSlot) may take: the server waits for the transactions running when it
+     * started, so a long transaction holds it up; past this the attempt fails and is retried with backoff.
+     */
+    public void setCreateSlotTimeout(Duration createSlotTimeout) {
+        this.createSlotTimeout = createSlotTimeout;
     }
 
     public Duration getReceiveTimeout() {
@@ -711,6 +727,7 @@ public class PgReplConfiguration implements Cloneable {
                 .database(database)
                 .applicationName(applicationName)
                 .connectTimeout(connectTimeout)
+                .createSlotTimeout(createSlotTimeout)
                 .publications(publications())
                 .sslMode(sslMode)
                 .sslNegotiation(sslNegotiation)

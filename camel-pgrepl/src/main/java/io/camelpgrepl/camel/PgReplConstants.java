@@ -11,7 +11,8 @@ public final class PgReplConstants {
     @Metadata(description = "The commit LSN of the event's transaction, when known (Begin's final LSN).",
               javaType = "io.camelpgrepl.client.Lsn")
     public static final String COMMIT_LSN = "CamelPgReplCommitLsn";
-    @Metadata(description = "The transaction id of the event's transaction.", javaType = "Integer")
+    @Metadata(description = "The transaction id of the event's transaction: PostgreSQL's unsigned 32-bit xid as a"
+                            + " Long (never negative).", javaType = "Long")
     public static final String XID = "CamelPgReplXid";
     @Metadata(description = "When the event's transaction committed.", javaType = "java.time.Instant")
     public static final String COMMIT_TIMESTAMP = "CamelPgReplCommitTimestamp";

@@ -6,10 +6,13 @@ import java.util.concurrent.ExecutorService;
 import io.camelpgrepl.client.ClientStats;
 import io.camelpgrepl.client.Lsn;
 import io.camelpgrepl.client.ServerInfo;
+import io.camelpgrepl.client.SlotStatus;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.StartupListener;
 import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
@@ -36,6 +39,8 @@ public class PgReplConsumer extends DefaultConsumer {
     private final ReplicationLoop loop;
     private ExecutorService executor;
     private volatile boolean running;
+    /** The health check registered on its own after a permanent failure stopped the route. */
+    private volatile HealthCheck failedCheck;
 
     public PgReplConsumer(PgReplEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -54,6 +59,13 @@ public class PgReplConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         // The consumers health-check repository picks this up from every route's consumer.
+        if (failedCheck != null) {
+            HealthCheckRegistry registry = HealthCheckRegistry.get(getEndpoint().getCamelContext());
+            if (registry != null) {
+                registry.unregister(failedCheck);
+            }
+            failedCheck = null;
+        }
         PgReplConsumerHealthCheck check = new PgReplConsumerHealthCheck(this, getRouteId());
         check.setEnabled(getEndpoint().getComponent().isHealthCheckConsumerEnabled());
         setHealthCheck(check);
@@ -94,12 +106,17 @@ public class PgReplConsumer extends DefaultConsumer {
     @Override
     protected void doStop() throws Exception {
         running = false;
+        // cancels a connect in progress now; a stream drains in-flight exchanges (bounded), sends the final
+        // acknowledgement and closes
         loop.stop();
         Duration timeout = cfg.getShutdownTimeout();
-        // The loop drains in-flight exchanges (bounded), sends the final acknowledgement and closes the stream.
         if (!loop.awaitEnd(timeout.plus(STOP_GRACE))) {
             LOG.warn("pgrepl consumer of slot '{}' did not stop within {}; aborting the connection", cfg.getSlot(), timeout);
             loop.abort();
+            if (!loop.awaitEnd(STOP_GRACE)) {
+                // the run is stale from now on: whatever it wakes from, it ends without touching the slot
+                LOG.warn("pgrepl consumer of slot '{}': its loop did not end after the abort", cfg.getSlot());
+            }
         }
         synchronized (this) {
             if (executor != null) {
@@ -109,6 +126,35 @@ public class PgReplConsumer extends DefaultConsumer {
         }
         loop.stopped();
         super.doStop();
+    }
+
+    /**
+     * The loop ended on an error it will not retry: stop the route, so that it no longer reports Started (route
+     * status, JMX, {@code camel get route}) and shows the cause as its last error. From another thread: stopping the
+     * route stops this consumer, which waits for the loop's thread.
+     */
+    void failed(Throwable cause) {
+        String routeId = getRouteId();
+        CamelContext context = getEndpoint().getCamelContext();
+        if (routeId == null || !running) {
+            return;
+        }
+        // Camel asks a stopped route's consumer nothing (its consumer check reports only "Stopped"): this check goes
+        // to the registry by itself, DOWN with the error, until the route starts again.
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        if (registry != null && getHealthCheck() != null) {
+            registry.register(getHealthCheck());
+            failedCheck = getHealthCheck();
+        }
+        Thread stopper = new Thread(() -> {
+            try {
+                context.getRouteController().stopRoute(routeId, cause);
+            } catch (Exception e) {
+                LOG.warn("Could not stop route '{}' after its pgrepl consumer failed: {}", routeId, e.getMessage());
+            }
+        }, "pgrepl-" + cfg.getSlot() + "-stop-route");
+        stopper.setDaemon(true);
+        stopper.start();
     }
 
     @Override
@@ -145,7 +191,7 @@ public class PgReplConsumer extends DefaultConsumer {
                 s != null ? s.inflight() : 0, loop.reconnects(),
                 loop.stallsBefore() + (st != null ? st.stalls() : 0), loop.lastError(), loop.lastErrorTime(),
                 info != null ? info.serverVersion() : null, info != null ? info.systemId() : null,
-                st != null ? st.lastReceived() : null);
+                st != null ? st.lastReceived() : null, loop.slotStatus(), loop.redelivery());
     }
 
     @ManagedAttribute(description = "Replication slot")
@@ -212,5 +258,47 @@ public class PgReplConsumer extends DefaultConsumer {
     @ManagedAttribute(description = "The last error, if any")
     public String getLastError() {
         return loop.lastError();
+    }
+
+    @ManagedAttribute(description = "The slot's wal_status (reserved, extended, unreserved, lost) at the last connect")
+    public String getSlotWalStatus() {
+        SlotStatus s = loop.slotStatus();
+        return s != null ? s.walStatus() : null;
+    }
+
+    @ManagedAttribute(description = "The slot's safe_wal_size in bytes at the last connect (-1 when unlimited or unknown)")
+    public long getSlotSafeWalSize() {
+        SlotStatus s = loop.slotStatus();
+        return s != null && s.safeWalSize() != null ? s.safeWalSize() : -1;
+    }
+
+    @ManagedAttribute(description = "Why the slot was invalidated (PostgreSQL 17+), at the last connect")
+    public String getSlotInvalidationReason() {
+        SlotStatus s = loop.slotStatus();
+        return s != null ? s.invalidationReason() : null;
+    }
+
+    @ManagedAttribute(description = "When the slot's status was read (at connect)")
+    public String getSlotStatusReadAt() {
+        SlotStatus s = loop.slotStatus();
+        return s != null ? s.readAt().toString() : null;
+    }
+
+    @ManagedAttribute(description = "The LSN redelivered again and again under failurePolicy=redeliver, if any")
+    public String getRedeliveryLsn() {
+        PgReplConsumerState.Redelivery r = loop.redelivery();
+        return r != null ? r.lsn().toString() : null;
+    }
+
+    @ManagedAttribute(description = "How many times in a row that LSN failed (0 when none keeps failing)")
+    public int getRedeliveryAttempts() {
+        PgReplConsumerState.Redelivery r = loop.redelivery();
+        return r != null ? r.attempts() : 0;
+    }
+
+    @ManagedAttribute(description = "The last error of the LSN redelivered again and again, if any")
+    public String getRedeliveryLastError() {
+        PgReplConsumerState.Redelivery r = loop.redelivery();
+        return r != null ? r.lastError() : null;
     }
 }

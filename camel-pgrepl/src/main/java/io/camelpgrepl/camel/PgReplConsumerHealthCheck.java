@@ -44,6 +44,23 @@ public class PgReplConsumerHealthCheck extends AbstractHealthCheck {
         builder.detail("server.wal.end", s.serverWalEnd().toString());
         builder.detail("lag.bytes", s.lagBytes());
         builder.detail("reconnects", s.reconnects());
+        if (s.slotStatus() != null) {
+            // read at connect: the stream has the connection to itself afterwards
+            builder.detail("slot.wal.status", String.valueOf(s.slotStatus().walStatus()));
+            if (s.slotStatus().safeWalSize() != null) {
+                builder.detail("slot.safe.wal.size", s.slotStatus().safeWalSize());
+            }
+            if (s.slotStatus().invalidationReason() != null) {
+                builder.detail("slot.invalidation.reason", s.slotStatus().invalidationReason());
+            }
+            builder.detail("slot.status.read.at", s.slotStatus().readAt().toString());
+        }
+        if (s.redelivery() != null) {
+            builder.detail("redelivery.lsn", s.redelivery().lsn().toString());
+            builder.detail("redelivery.attempts", s.redelivery().attempts());
+            builder.detail("redelivery.last.error", s.redelivery().lastError());
+            builder.detail("redelivery.next.delay", s.redelivery().nextDelay().toString());
+        }
         if (s.isReady()) {
             if (s.state() == PgReplConsumerState.State.STANDBY) {
                 builder.message("pgrepl consumer of slot '" + s.slot() + "' is standby: another consumer holds the"

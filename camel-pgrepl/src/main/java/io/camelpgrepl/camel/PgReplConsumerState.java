@@ -1,8 +1,10 @@
 package io.camelpgrepl.camel;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import io.camelpgrepl.client.Lsn;
+import io.camelpgrepl.client.SlotStatus;
 
 /**
  * An immutable snapshot of one consumer, for the health check, the dev console and JMX: they read this, never
@@ -27,11 +29,20 @@ import io.camelpgrepl.client.Lsn;
  * @param serverVersion    PostgreSQL version of the current connection, or null
  * @param systemId         the cluster's system identifier, or null
  * @param lastReceived     when the last message arrived, or null
+ * @param slotStatus       the slot's wal_status, safe_wal_size and invalidation_reason as read at the last connect,
+ *                         with when; null before the first connect
+ * @param redelivery       the transaction redelivered again and again under failurePolicy=redeliver (its LSN,
+ *                         attempts, last error, next delay), or null
  */
 public record PgReplConsumerState(String routeId, String slot, String publication, String endpoint, State state,
                                   Lsn receivedLsn, Lsn acknowledgedLsn, Lsn serverWalEnd, long lagBytes, long events,
                                   long bytes, int inflight, long reconnects, long stalls, String lastError,
-                                  Instant lastErrorTime, String serverVersion, String systemId, Instant lastReceived) {
+                                  Instant lastErrorTime, String serverVersion, String systemId, Instant lastReceived,
+                                  SlotStatus slotStatus, Redelivery redelivery) {
+
+    /** A transaction that keeps failing under failurePolicy=redeliver. */
+    public record Redelivery(Lsn lsn, int attempts, String lastError, Duration nextDelay) {
+    }
 
     /** Where the consumer's loop is. */
     public enum State {

@@ -42,6 +42,16 @@ public class PgReplDevConsole extends AbstractDevConsole {
             sb.append(String.format("    Server WAL end: %s (lag %d bytes)%n", s.serverWalEnd(), s.lagBytes()));
             sb.append(String.format("    Events: %d, bytes: %d, in flight: %d, reconnects: %d, stalls: %d%n", s.events(),
                     s.bytes(), s.inflight(), s.reconnects(), s.stalls()));
+            if (s.slotStatus() != null) {
+                sb.append(String.format("    Slot WAL status: %s, safe WAL size: %s, invalidation reason: %s (read at %s)%n",
+                        s.slotStatus().walStatus(), s.slotStatus().safeWalSize(), s.slotStatus().invalidationReason(),
+                        s.slotStatus().readAt()));
+            }
+            if (s.redelivery() != null) {
+                sb.append(String.format("    Redelivering LSN %s: attempt %d, next in %s, last error: %s%n",
+                        s.redelivery().lsn(), s.redelivery().attempts(), s.redelivery().nextDelay(),
+                        s.redelivery().lastError()));
+            }
             if (s.lastError() != null) {
                 sb.append(String.format("    Last error: %s (%s)%n", s.lastError(), s.lastErrorTime()));
             }
@@ -71,6 +81,18 @@ public class PgReplDevConsole extends AbstractDevConsole {
             jo.put("inflight", s.inflight());
             jo.put("reconnects", s.reconnects());
             jo.put("stalls", s.stalls());
+            if (s.slotStatus() != null) {
+                jo.put("slotWalStatus", s.slotStatus().walStatus());
+                jo.put("slotSafeWalSize", s.slotStatus().safeWalSize());
+                jo.put("slotInvalidationReason", s.slotStatus().invalidationReason());
+                jo.put("slotStatusReadAt", s.slotStatus().readAt().toString());
+            }
+            if (s.redelivery() != null) {
+                jo.put("redeliveryLsn", s.redelivery().lsn().toString());
+                jo.put("redeliveryAttempts", s.redelivery().attempts());
+                jo.put("redeliveryLastError", s.redelivery().lastError());
+                jo.put("redeliveryNextDelay", s.redelivery().nextDelay().toString());
+            }
             if (s.lastError() != null) {
                 jo.put("lastError", s.lastError());
                 jo.put("lastErrorTime", String.valueOf(s.lastErrorTime()));

@@ -21,7 +21,8 @@ final class PgReplMessage extends DefaultMessage {
     private final Lsn commitLsn;
     private final Instant commitTimestamp;
     private final boolean hasXid;
-    private final int xid;
+    /** The unsigned 32-bit xid, as a long. */
+    private final long xid;
     private final String operation;
     private final String schema;
     private final String table;
@@ -37,7 +38,7 @@ final class PgReplMessage extends DefaultMessage {
      *                        null
      */
     PgReplMessage(Exchange exchange, Object body, Lsn lsn, String messageType, String slot, Lsn commitLsn,
-                  Instant commitTimestamp, boolean hasXid, int xid, String operation, String schema, String table,
+                  Instant commitTimestamp, boolean hasXid, long xid, String operation, String schema, String table,
                   Boolean uncommitted) {
         super(exchange);
         setBody(body);

@@ -52,11 +52,13 @@ final class RawExchangeMapper implements ExchangeMapper {
         RelationInfo rel = frame.isRowChange() ? relations.relations().get(frame.relationId()) : null;
         String type = frame.typeName();
         exchange.setIn(new PgReplMessage(exchange, bytes(wal.data()), lsn, type, slot, commitLsn, commitTime,
-                xid != null, xid != null ? xid : 0, frame.isRowChange() ? type : null,
+                xid != null, xid != null ? Integer.toUnsignedLong(xid) : 0, frame.isRowChange() ? type : null,
                 rel != null ? rel.schema() : null, rel != null ? rel.table() : null, null));
         sink.send(exchange, lsn);
         if (frame.endsTransaction()) {
             sink.endOfTransaction(frame.ackLsn());
+        } else if (frame.type() == 'M' && !frame.transactional()) {
+            sink.endOfTransaction(frame.lsn()); // a non-transactional message stands alone: acknowledged once handled
         }
         return true;
     }

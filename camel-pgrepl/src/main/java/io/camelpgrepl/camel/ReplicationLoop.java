@@ -7,11 +7,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.camelpgrepl.client.ClientStats;
+import io.camelpgrepl.client.ConnectAttempt;
 import io.camelpgrepl.client.Lsn;
 import io.camelpgrepl.client.ReplicationClient;
 import io.camelpgrepl.client.ReplicationException;
 import io.camelpgrepl.client.ServerErrorException;
 import io.camelpgrepl.client.ServerInfo;
+import io.camelpgrepl.client.SlotStatus;
+import io.camelpgrepl.camel.PgReplConsumerState.Redelivery;
 import io.camelpgrepl.camel.PgReplConsumerState.State;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,11 +22,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The consumer's long-running task: connect, stream ({@link ReplicationSession}), and on a transient error
  * reconnect with exponential backoff from the last acknowledged LSN, within {@code reconnectMaxAttempts}. A
- * permanent error ends the loop (state failed, health DOWN). "Slot in use" (55006) is the standby state of a
+ * permanent error, or any unexpected one (an {@link Error} included), ends the loop: state failed, health DOWN,
+ * one ERROR line, and the consumer's route is stopped ({@link PgReplConsumer#failed}). "Slot in use" (55006) is the standby state of a
  * second consumer: retried with backoff, never counted as an attempt that fails. Remembers the last error and the
  * counters of finished connections for the health check, JMX and the dev console.
  */
-final class ReplicationLoop implements Runnable {
+final class ReplicationLoop {
 
     // the consumer's logger: these lines are part of what the consumer reports
     private static final Logger LOG = LoggerFactory.getLogger(PgReplConsumer.class);
@@ -38,12 +42,22 @@ final class ReplicationLoop implements Runnable {
     private volatile CountDownLatch done = new CountDownLatch(0);
     private volatile boolean running;
     private volatile boolean suspended;
+    /** Which run is current: a run that outlived its stop (stuck in a connect) sees it is stale and ends. */
+    private volatile long generation;
     private volatile State state = State.STOPPED;
     private volatile ReplicationSession session;
+    private volatile ConnectAttempt connecting;
     private volatile Lsn acknowledged = Lsn.INVALID;
     private volatile String lastError;
+    private volatile Throwable lastFailure;
     private volatile Instant lastErrorTime;
     private volatile ServerInfo serverInfo;
+    private volatile SlotStatus slotStatus;
+    /**
+     * The same transaction failing again and again under failurePolicy=redeliver: where, how often, why, and the
+     * delay before the next attempt (doubling up to reconnectMaxDelay, back to reconnectDelay once it passes).
+     */
+    private volatile Redelivery redelivery;
 
     ReplicationLoop(PgReplConsumer consumer) {
         this.consumer = consumer;
@@ -60,13 +74,22 @@ final class ReplicationLoop implements Runnable {
 
     /** Called before the loop is handed to its thread, so {@link #awaitEnd} waits for this run. */
     Runnable newRun() {
-        done = new CountDownLatch(1);
-        return this;
+        CountDownLatch latch = new CountDownLatch(1);
+        done = latch;
+        long run = ++generation;
+        return () -> run(run, latch);
     }
 
-    /** Asks the loop to stop: it drains exchanges in flight (bounded), acknowledges and closes the stream. */
+    /**
+     * Asks the loop to stop: a connect in progress is cancelled now; a stream drains exchanges in flight (bounded),
+     * acknowledges and closes.
+     */
     void stop() {
         running = false;
+        ConnectAttempt attempt = connecting;
+        if (attempt != null) {
+            attempt.cancel();
+        }
     }
 
     /** Waits for the loop to end; false when it did not within {@code timeout}. */
@@ -74,8 +97,12 @@ final class ReplicationLoop implements Runnable {
         return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Closes the current connection now, without a final acknowledgement. */
+    /** Closes the current connection (or the one being set up) now, without a final acknowledgement. */
     void abort() {
+        ConnectAttempt attempt = connecting;
+        if (attempt != null) {
+            attempt.cancel();
+        }
         ReplicationSession s = session;
         if (s != null) {
             s.client().abort();
@@ -107,106 +134,164 @@ final class ReplicationLoop implements Runnable {
 
     // ------------------------------------------------------------------ the loop
 
-    @Override
-    public void run() {
+    private boolean current(long run) {
+        return running && generation == run;
+    }
+
+    private void run(long run, CountDownLatch latch) {
+        Throwable failure = null;
         try {
-            Duration delay = cfg.getReconnectDelay();
-            int attempts = 0;
-            while (running) {
-                if (state != State.STANDBY) {
-                    // a standby consumer stays standby (and ready) while it retries, instead of flapping to connecting
-                    state = State.CONNECTING;
-                }
-                ReplicationSession.Outcome outcome;
-                try {
-                    ReplicationClient client = ReplicationClient.connect(
-                            cfg.toReplicationConfig(consumer.getEndpoint().getCamelContext(), acknowledged));
-                    serverInfo = client.serverInfo();
-                    ReplicationSession s = new ReplicationSession(this, consumer, client, acknowledged);
-                    session = s;
-                    if (suspended) {
-                        client.pauseReading();
-                    }
-                    state = suspended ? State.SUSPENDED : State.STREAMING;
-                    attempts = 0;
-                    delay = cfg.getReconnectDelay();
-                    try {
-                        outcome = s.stream();
-                    } finally {
-                        finish(s);
-                    }
-                } catch (ReplicationException e) {
-                    if (!running) {
-                        return;
-                    }
-                    recordError(e);
-                    boolean standby = e instanceof ServerErrorException se && se.isSlotInUse();
-                    if (!standby && !e.isTransient()) {
-                        state = State.FAILED;
-                        LOG.error("pgrepl consumer of slot '{}' stopped on a permanent error (not retried): {}",
-                                cfg.getSlot(), e.getMessage(), e);
-                        return;
-                    }
-                    attempts++;
-                    if (cfg.getReconnectMaxAttempts() > 0 && attempts > cfg.getReconnectMaxAttempts()) {
-                        state = State.FAILED;
-                        LOG.error("pgrepl consumer of slot '{}' gave up after {} reconnect attempts (reconnectMaxAttempts);"
-                                  + " last error: {}", cfg.getSlot(), attempts - 1, e.getMessage(), e);
-                        return;
-                    }
-                    state = standby ? State.STANDBY : State.CONNECTING;
-                    if (standby) {
-                        LOG.info("Slot '{}' is in use by another consumer; standing by, retrying in {}", cfg.getSlot(), delay);
-                    } else {
-                        LOG.warn("pgrepl consumer of slot '{}' lost its connection ({}); reconnecting in {} (attempt {})",
-                                cfg.getSlot(), e.getMessage(), delay, attempts);
-                    }
-                    reconnects.incrementAndGet();
-                    sleep(delay);
-                    delay = nextDelay(delay);
-                    continue;
-                } catch (RuntimeException e) {
-                    recordError(e);
-                    state = State.FAILED;
-                    LOG.error("pgrepl consumer of slot '{}' stopped: {}", cfg.getSlot(), e.getMessage(), e);
-                    return;
-                }
-                switch (outcome) {
-                    case STOPPING:
-                        return;
-                    case STOPPED_AT:
-                        state = State.STOPPED;
-                        LOG.info("pgrepl consumer of slot '{}' reached stopAtLsn {}; streaming ended", cfg.getSlot(),
-                                cfg.getStopAtLsn());
-                        return;
-                    case FAILED:
-                        state = State.FAILED;
-                        return;
-                    case REDELIVER:
-                    case ENDED:
-                    default:
-                        reconnects.incrementAndGet();
-                        state = State.CONNECTING;
-                        sleep(delay);
-                }
-            }
+            failure = loop(run);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            // Whatever it is, the consumer must not look alive with nothing streaming: fail it, visibly.
+            failure = e;
+            recordError(e);
+            state = State.FAILED;
+            LOG.error("pgrepl consumer of slot '{}' stopped on an unexpected error: {}", cfg.getSlot(), e, e);
         } finally {
             session = null;
-            done.countDown();
+            connecting = null;
+            latch.countDown();
+        }
+        if (failure != null && generation == run) {
+            consumer.failed(failure);
         }
     }
 
-    /** Drains the session, keeps its counters, and closes its connection. */
-    private void finish(ReplicationSession s) {
+    /** Streams until stopped; returns the permanent failure that ended it, or null. */
+    private Throwable loop(long run) throws InterruptedException {
+        Duration delay = cfg.getReconnectDelay();
+        int attempts = 0;
+        while (current(run)) {
+            if (state != State.STANDBY) {
+                // a standby consumer stays standby (and ready) while it retries, instead of flapping to connecting
+                state = State.CONNECTING;
+            }
+            ReplicationSession.Outcome outcome;
+            try {
+                ReplicationClient client = connect(run);
+                if (client == null) {
+                    return null;
+                }
+                serverInfo = client.serverInfo();
+                slotStatus = client.slotStatus();
+                ReplicationSession s = new ReplicationSession(this, consumer, client, acknowledged);
+                session = s;
+                if (suspended) {
+                    client.pauseReading();
+                }
+                state = suspended ? State.SUSPENDED : State.STREAMING;
+                attempts = 0;
+                delay = cfg.getReconnectDelay();
+                try {
+                    outcome = s.stream();
+                } finally {
+                    finish(s, !running);
+                }
+            } catch (ReplicationException e) {
+                if (!current(run)) {
+                    return null;
+                }
+                recordError(e);
+                boolean standby = e instanceof ServerErrorException se && se.isSlotInUse();
+                if (!standby && !e.isTransient()) {
+                    state = State.FAILED;
+                    LOG.error("pgrepl consumer of slot '{}' stopped on a permanent error (not retried): {}",
+                            cfg.getSlot(), e.getMessage(), e);
+                    return e;
+                }
+                if (!standby) {
+                    // standing by is waiting for the other consumer, not failing: it never exhausts the attempts
+                    attempts++;
+                }
+                if (cfg.getReconnectMaxAttempts() > 0 && attempts > cfg.getReconnectMaxAttempts()) {
+                    state = State.FAILED;
+                    LOG.error("pgrepl consumer of slot '{}' gave up after {} reconnect attempts (reconnectMaxAttempts);"
+                              + " last error: {}", cfg.getSlot(), attempts - 1, e.getMessage(), e);
+                    return e;
+                }
+                state = standby ? State.STANDBY : State.CONNECTING;
+                if (standby) {
+                    LOG.info("Slot '{}' is in use by another consumer; standing by, retrying in {}", cfg.getSlot(), delay);
+                } else {
+                    LOG.warn("pgrepl consumer of slot '{}' lost its connection ({}); reconnecting in {} (attempt {})",
+                            cfg.getSlot(), e.getMessage(), delay, attempts);
+                }
+                reconnects.incrementAndGet();
+                sleep(delay);
+                delay = nextDelay(delay);
+                continue;
+            }
+            switch (outcome) {
+                case STOPPING:
+                    return null;
+                case STOPPED_AT:
+                    state = State.STOPPED;
+                    LOG.info("pgrepl consumer of slot '{}' reached stopAtLsn {}; streaming ended", cfg.getSlot(),
+                            cfg.getStopAtLsn());
+                    return null;
+                case FAILED:
+                    state = State.FAILED;
+                    return lastFailure;
+                case REDELIVER: {
+                    reconnects.incrementAndGet();
+                    state = State.CONNECTING;
+                    Redelivery r = redelivery;
+                    sleep(r != null ? r.nextDelay() : delay);
+                    break;
+                }
+                case ENDED:
+                default:
+                    reconnects.incrementAndGet();
+                    state = State.CONNECTING;
+                    sleep(delay);
+            }
+        }
+        return null;
+    }
+
+    /** One connect, cancellable by {@link #stop()}; null when the loop was stopped meanwhile. */
+    private ReplicationClient connect(long run) {
+        ConnectAttempt attempt = new ConnectAttempt();
+        connecting = attempt;
+        try {
+            if (!current(run)) {
+                return null;
+            }
+            ReplicationClient client = ReplicationClient.connect(
+                    cfg.toReplicationConfig(consumer.getEndpoint().getCamelContext(), acknowledged), attempt);
+            if (!current(run)) {
+                // stopped while the connect was finishing: never leave a second stream on the slot
+                client.abort();
+                return null;
+            }
+            return client;
+        } finally {
+            connecting = null;
+        }
+    }
+
+    /**
+     * Drains the session, keeps its counters, and closes its connection: the owner's stop ({@code ownerStop}, or the
+     * end of a bounded replay) may drop the slot (dropSlotOnStop); an internal restart never does.
+     */
+    private void finish(ReplicationSession s, boolean ownerStop) {
         s.drain();
         ClientStats st = s.client().stats();
         eventsBefore.addAndGet(st.events());
         bytesBefore.addAndGet(st.bytes());
         stallsBefore.addAndGet(st.stalls());
         session = null;
-        s.client().shutdown(cfg.getShutdownTimeout());
+        if (ownerStop || s.reachedStopAt()) {
+            s.client().shutdown(cfg.getShutdownTimeout());
+        } else {
+            s.client().shutdownForReconnect(cfg.getShutdownTimeout());
+        }
+        // Resume from what the client confirmed, idle advancement included: the slot may be past the last exchange
+        // (strictStartLsn would otherwise refuse the slot's own position).
+        confirmed(s.client().stats().appliedLsn());
     }
 
     private Duration nextDelay(Duration delay) {
@@ -223,10 +308,24 @@ final class ReplicationLoop implements Runnable {
         }
     }
 
+    /**
+     * A session restarts from the last acknowledgement because what is at {@code lsn} failed: the same LSN again
+     * backs off further, another starts over.
+     */
+    void redeliver(Lsn lsn, Throwable cause) {
+        Redelivery last = redelivery;
+        String why = cause == null ? "failed" : String.valueOf(cause.getMessage());
+        redelivery = last != null && last.lsn().equals(lsn)
+                ? new Redelivery(lsn, last.attempts() + 1, why, nextDelay(last.nextDelay()))
+                : new Redelivery(lsn, 1, why, cfg.getReconnectDelay());
+    }
+
     // ------------------------------------------------------------------ what sessions report
 
     void recordError(Throwable e) {
-        lastError = e.getMessage();
+        lastFailure = e;
+        // an Error's message alone ("simulated", or none) would hide what happened
+        lastError = e instanceof Error || e.getMessage() == null ? e.toString() : e.getMessage();
         lastErrorTime = Instant.now();
     }
 
@@ -234,6 +333,10 @@ final class ReplicationLoop implements Runnable {
     void confirmed(Lsn lsn) {
         if (lsn.isAfter(acknowledged)) {
             acknowledged = lsn;
+            Redelivery r = redelivery;
+            if (r != null && lsn.isAfter(r.lsn())) {
+                redelivery = null; // the transaction that kept failing has passed
+            }
         }
     }
 
@@ -272,6 +375,15 @@ final class ReplicationLoop implements Runnable {
 
     ServerInfo serverInfo() {
         return serverInfo;
+    }
+
+    SlotStatus slotStatus() {
+        return slotStatus;
+    }
+
+    /** The transaction being redelivered again and again, or null. */
+    Redelivery redelivery() {
+        return redelivery;
     }
 
     long reconnects() {

@@ -42,6 +42,7 @@ final class ReplicationSession implements ExchangeMapper.Sink {
     /** One per exchange in flight (maxInflight); taken before an event is polled, given back when it completes. */
     private final Semaphore permits;
     private final ExchangeMapper mapper;
+    private boolean reachedStopAt;
 
     ReplicationSession(ReplicationLoop loop, PgReplConsumer consumer, ReplicationClient client, Lsn confirmed) {
         this.loop = loop;
@@ -61,6 +62,11 @@ final class ReplicationSession implements ExchangeMapper.Sink {
         return tracker.inflight();
     }
 
+    /** Whether the stream ended at stopAtLsn. */
+    boolean reachedStopAt() {
+        return reachedStopAt;
+    }
+
     Outcome stream() throws InterruptedException {
         while (true) {
             client.updateAppliedLsn(confirm());
@@ -69,6 +75,7 @@ final class ReplicationSession implements ExchangeMapper.Sink {
                 return failed;
             }
             if (!loop.isRunning()) {
+                takeBufferedCommits();
                 return Outcome.STOPPING;
             }
             if (loop.isSuspended()) {
@@ -95,13 +102,68 @@ final class ReplicationSession implements ExchangeMapper.Sink {
             }
             if (event instanceof ReplicationEvent.StoppedAt stopped) {
                 permits.release();
+                reachedStopAt = true;
                 emitStopped(stopped.reached());
                 return Outcome.STOPPED_AT;
             }
-            if (!mapper.map(event, this)) {
+            boolean sent;
+            try {
+                sent = mapper.map(event, this);
+            } catch (RuntimeException e) {
+                // an event that cannot be decoded never became an exchange: its permit is given back here
+                permits.release();
+                Outcome outcome = undecodable(event, e);
+                if (outcome != null) {
+                    return outcome;
+                }
+                continue;
+            }
+            if (!sent) {
                 permits.release();
             }
         }
+    }
+
+    /**
+     * An event the mapper could not turn into an exchange goes through the failure policy as a failed exchange
+     * would: redeliver (restart from the last acknowledgement, backing off), stop, or skip (see
+     * {@link FailurePolicy#SKIP}). Returns how the stream ends, or null to go on.
+     */
+    private Outcome undecodable(ReplicationEvent event, RuntimeException e) {
+        Lsn lsn = event instanceof ReplicationEvent.WalMessage w ? w.walStart() : Lsn.INVALID;
+        String type = event instanceof ReplicationEvent.WalMessage w ? w.frame().typeName() : event.getClass()
+                .getSimpleName();
+        FailurePolicy policy = cfg.getFailurePolicy();
+        if (policy == FailurePolicy.SKIP) {
+            policy.skipUndecodable(type, lsn, e, cfg.getSlot());
+            if (event instanceof ReplicationEvent.WalMessage w && w.frame().endsTransaction()) {
+                tracker.commit(w.frame().ackLsn());
+            }
+            return null;
+        }
+        loop.recordError(e);
+        return stopsAfter(new AckTracker.Failure(-1, lsn, e), "could not decode " + type) ? Outcome.FAILED
+                : Outcome.REDELIVER;
+    }
+
+    /**
+     * On a graceful stop, the Commit events already buffered behind the last delivered rows are still taken: they
+     * create no exchange, but they mark where those rows' transaction ends, so the final acknowledgement covers it.
+     * The first event that would create an exchange ends this (it is not delivered, and comes again next time).
+     */
+    private void takeBufferedCommits() {
+        try {
+            ReplicationEvent next;
+            while ((next = client.poll(Duration.ZERO)) instanceof ReplicationEvent.Commit
+                   && !mapper.sendsExchangeFor(next)) {
+                mapper.map(next, this);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // the stream failed meanwhile: the final acknowledgement covers what was marked so far
+        }
+        client.updateAppliedLsn(confirm());
     }
 
     /** Waits (bounded) for exchanges in flight unless one failed, then sends the final acknowledgement. */
@@ -128,8 +190,17 @@ final class ReplicationSession implements ExchangeMapper.Sink {
             return null;
         }
         loop.recordError(f.cause() != null ? f.cause() : new IllegalStateException("exchange failed"));
-        return cfg.getFailurePolicy().stopsAfter(f, cfg.getSlot(), loop.acknowledgedLsn(), cfg.getReconnectDelay())
-                ? Outcome.FAILED : Outcome.REDELIVER;
+        return stopsAfter(f, "failed") ? Outcome.FAILED : Outcome.REDELIVER;
+    }
+
+    /** The failure policy's verdict on {@code f}; under redeliver, counts the attempt for the backoff. */
+    private boolean stopsAfter(AckTracker.Failure f, String what) {
+        PgReplConsumerState.Redelivery next = null;
+        if (cfg.getFailurePolicy() != FailurePolicy.STOP) {
+            loop.redeliver(f.lsn(), f.cause());
+            next = loop.redelivery();
+        }
+        return cfg.getFailurePolicy().stopsAfter(f, what, cfg.getSlot(), loop.acknowledgedLsn(), next);
     }
 
     @Override

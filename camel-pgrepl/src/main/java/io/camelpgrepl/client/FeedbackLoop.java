@@ -16,7 +16,8 @@ import io.camelpgrepl.client.wire.StandbyStatusUpdate;
  * The feedback thread: standby status updates on schedule, a probe when the server has been silent for half of
  * {@code receiveTimeout}, and the verdict "connection dead" when the probe goes unanswered. It runs apart from the
  * reader so that updates go out even while the reader waits for a slow consumer (the walsender's timeout would
- * otherwise fire), and it is the only writer of status updates and CopyDone.
+ * otherwise fire), and it is the only writer of status updates and CopyDone. After CopyDone it only watches: a
+ * server that does not finish the copy within {@code receiveTimeout} is dead too.
  */
 final class FeedbackLoop implements Runnable {
 
@@ -50,13 +51,34 @@ final class FeedbackLoop implements Runnable {
 
     @Override
     public void run() {
+        try {
+            loop();
+        } catch (RuntimeException | Error e) {
+            // Without this thread nothing keeps the walsender's timeout from firing or notices a dead peer: end the
+            // stream with the cause rather than let it die alone.
+            if (state.failure == null) {
+                state.failure = new ReplicationException("The status-update thread of slot '" + config.slot()
+                        + "' failed with " + e + "; the stream ended", e, false);
+            }
+            LOG.debug("Status updates for slot '{}' failed; closing the stream", config.slot(), e); // the reader reports it
+            conn.close();
+            state.signal();
+        }
+    }
+
+    private void loop() {
         long lastStatus = System.nanoTime();
         long probeSentAt = 0;
-        while (!finished()) {
+        // Runs until the reader ends, CopyDone or not: after CopyDone nothing may be sent, but a server that never
+        // finishes the copy must still be found dead, or the reader would wait for it forever.
+        while (!state.terminated) {
             long now = System.nanoTime();
             long next = lastStatus + statusIntervalNanos;
             if (!state.readerWaiting && !state.paused) {
                 long silentSince = state.lastReceivedNanos;
+                if (copyDoneSent.get() && probeSentAt == 0) {
+                    probeSentAt = now; // CopyDone asks for an answer as a probe does
+                }
                 if (probeSentAt != 0 && silentSince - probeSentAt >= 0) {
                     probeSentAt = 0;
                 }
@@ -85,7 +107,7 @@ final class FeedbackLoop implements Runnable {
                 continue;
             }
             try {
-                state.awaitChange(next - now, this::finished);
+                state.awaitChange(next - now, () -> state.terminated);
             } catch (InterruptedException e) {
                 return;
             }

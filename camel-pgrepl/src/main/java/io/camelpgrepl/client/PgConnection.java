@@ -55,8 +55,8 @@ final class PgConnection implements Closeable {
     private static final int AUTH_REQUEST_MIN = 8;
     private static final int AUTH_REQUEST_MAX = 2000;
 
-    /** Bounds connect + TLS + startup: closes the socket of an attempt that takes too long. */
-    private static final ScheduledThreadPoolExecutor WATCHDOG = newWatchdog();
+    /** Bounds connect + TLS + startup (and, through ConnectAttempt, each step after it): closes what takes too long. */
+    static final ScheduledThreadPoolExecutor WATCHDOG = newWatchdog();
 
     private final ReplicationConfig config;
     private final Closeable socket;

@@ -1,5 +1,6 @@
 package io.camelpgrepl.client;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
@@ -9,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything between login and streaming, on the replication connection: IDENTIFY_SYSTEM, the server's version
  * ({@link ServerCapabilities}) and {@code wal_sender_timeout}, the publications and the slot (checked, created when
- * asked), the start position check, and START_REPLICATION; and dropping the slot when the stream ends, when asked.
+ * asked, and its health), the start position check, and START_REPLICATION; and dropping the slot when its owner stops
+ * the stream, when asked. Misconfiguration is found here, before streaming ({@link ServerChecks}).
  * Every reply is checked for its shape: a wrong number of rows or columns, or a value that does not parse, is a
  * {@link ProtocolException} naming the command.
  */
@@ -22,15 +24,29 @@ final class ReplicationBootstrap {
     }
 
     /** What streaming starts with. */
-    record Started(ServerInfo serverInfo, long walSenderTimeoutMillis) {
+    record Started(ServerInfo serverInfo, long walSenderTimeoutMillis, SlotStatus slotStatus) {
+    }
+
+    /** {@link #start(PgConnection, ReplicationConfig, ConnectAttempt)} with an attempt of its own. */
+    static Started start(PgConnection conn, ReplicationConfig config) {
+        ConnectAttempt attempt = new ConnectAttempt();
+        attempt.attach(conn);
+        try {
+            return start(conn, config, attempt);
+        } finally {
+            attempt.end();
+        }
     }
 
     /**
-     * Runs the steps up to and including START_REPLICATION; on return the connection is in copy-both mode.
+     * Runs the steps up to and including START_REPLICATION; on return the connection is in copy-both mode. Every
+     * step is bounded through {@code attempt}: connectTimeout, and createSlotTimeout for CREATE_REPLICATION_SLOT
+     * (which waits for the transactions running when it started).
      *
      * @throws ReplicationException a typed error; the caller closes the connection
      */
-    static Started start(PgConnection conn, ReplicationConfig config) {
+    static Started start(PgConnection conn, ReplicationConfig config, ConnectAttempt attempt) {
+        attempt.phase("IDENTIFY_SYSTEM", config.connectTimeout(), "connectTimeout");
         List<String> id = singleRow(conn.query("IDENTIFY_SYSTEM"), "IDENTIFY_SYSTEM", 4);
         String systemId = id.get(0);
         if (systemId == null || systemId.isEmpty() || !systemId.chars().allMatch(Character::isDigit)) {
@@ -49,14 +65,14 @@ final class ReplicationBootstrap {
         }
         String versionText = conn.parameter("server_version");
         ServerCapabilities server = ServerCapabilities.parse(versionText);
-        long walSenderTimeout = number(singleRow(conn.query(
-                "SELECT setting FROM pg_catalog.pg_settings WHERE name = 'wal_sender_timeout'"),
-                "wal_sender_timeout", 1).get(0), "wal_sender_timeout");
         int proto = server.chooseProtocol(config);
+        attempt.phase("the setup queries", config.connectTimeout(), "connectTimeout");
         if (config.createPublication()) {
             ensurePublications(conn, config);
         }
-        Lsn slotPosition = prepareSlot(conn, config, server);
+        long walSenderTimeout = ServerChecks.check(conn, config);
+        SlotState slot = prepareSlot(conn, config, server, attempt);
+        Lsn slotPosition = slot.confirmedFlush();
         Lsn start = config.startLsn();
         if (start.isValid() && slotPosition != null && start.isBefore(slotPosition)) {
             String msg = "startLsn " + start + " is older than slot '" + config.slot() + "' confirmed_flush_lsn "
@@ -67,13 +83,15 @@ final class ReplicationBootstrap {
             }
             LOG.warn(msg);
         }
+        attempt.phase("START_REPLICATION", config.connectTimeout(), "connectTimeout");
         conn.startCopyBoth(startReplicationCommand(config, proto, server),
                 "START_REPLICATION for slot '" + config.slot() + "' on " + config.endpoint() + " failed");
+        attempt.end();
         LOG.info("Streaming slot '{}' (publications {}) from {}: PostgreSQL {}, system {}, timeline {}, from {}, "
                 + "pgoutput v{}", config.slot(), config.publications(), config.endpoint(), versionText, systemId,
                 timeline, start.isValid() ? start : "the slot's position", proto);
         return new Started(new ServerInfo(systemId, (int) timeline, xlogPos, dbName, server.versionNum(), versionText,
-                proto), walSenderTimeout);
+                proto), walSenderTimeout, slot.status());
     }
 
     /** After the copy ended on request: drops the slot when {@code dropSlotOnStop} is set (a temporary one goes by itself). */
@@ -134,14 +152,20 @@ final class ReplicationBootstrap {
         }
     }
 
-    /** Checks (and creates, when asked) the slot; returns its confirmed_flush_lsn, or null when unknown. */
-    private static Lsn prepareSlot(PgConnection conn, ReplicationConfig config, ServerCapabilities server) {
+    /** What the slot query found: the position to start from (null when unknown) and the slot's health. */
+    private record SlotState(Lsn confirmedFlush, SlotStatus status) {
+    }
+
+    /** Checks (and creates, when asked) the slot. */
+    private static SlotState prepareSlot(PgConnection conn, ReplicationConfig config, ServerCapabilities server,
+                                         ConnectAttempt attempt) {
         String slot = config.slot();
         String query = "slot query for '" + slot + "'";
-        List<List<String>> rows = conn.query("SELECT plugin, database, confirmed_flush_lsn FROM "
-                + "pg_catalog.pg_replication_slots WHERE slot_name = " + SqlQuoting.literal(slot));
+        List<List<String>> rows = conn.query("SELECT plugin, database, confirmed_flush_lsn, wal_status, safe_wal_size, "
+                + (server.versionNum() >= ServerCapabilities.PG17 ? "invalidation_reason" : "NULL::text")
+                + " FROM pg_catalog.pg_replication_slots WHERE slot_name = " + SqlQuoting.literal(slot));
         if (!rows.isEmpty()) {
-            List<String> r = singleRow(rows, query, 3);
+            List<String> r = singleRow(rows, query, 6);
             if (!"pgoutput".equals(r.get(0))) {
                 throw new ConfigurationException("Slot '" + slot + "' uses plugin " + r.get(0) + ", but this client "
                         + "reads pgoutput; use a slot created with pgoutput");
@@ -150,26 +174,33 @@ final class ReplicationBootstrap {
                 throw new ConfigurationException("Slot '" + slot + "' belongs to database '" + r.get(1)
                         + "', not '" + config.database() + "'; connect to that database");
             }
-            return r.get(2) == null ? null : lsn(r.get(2), query + " confirmed_flush_lsn");
+            SlotStatus status = new SlotStatus(r.get(3), r.get(4) == null ? null : number(r.get(4),
+                    query + " safe_wal_size"), r.get(5), Instant.now());
+            ServerChecks.refuseInvalidated(slot, status);
+            return new SlotState(r.get(2) == null ? null : lsn(r.get(2), query + " confirmed_flush_lsn"), status);
         }
         if (!config.createSlot()) {
-            return null; // START_REPLICATION reports the missing slot with the server's own error (42704).
+            // START_REPLICATION reports the missing slot with the server's own error (42704).
+            return new SlotState(null, null);
         }
         String sql = "CREATE_REPLICATION_SLOT " + SqlQuoting.identifier(slot) + (config.temporarySlot() ? " TEMPORARY"
                 : "") + " LOGICAL pgoutput" + server.createSlotOptions(config);
+        attempt.phase("CREATE_REPLICATION_SLOT (it waits for the transactions running when it started)",
+                config.createSlotTimeout(), "createSlotTimeout");
         List<List<String>> created;
         try {
             created = conn.query(sql);
         } catch (ServerErrorException e) {
             if (DUPLICATE_OBJECT.equals(e.sqlState())) {
-                return null; // created concurrently by another consumer
+                return new SlotState(null, null); // created concurrently by another consumer
             }
             throw e;
         }
         String point = singleRow(created, "CREATE_REPLICATION_SLOT", 4).get(1);
         LOG.info("Created {}replication slot '{}' at {}", config.temporarySlot() ? "temporary " : "", slot,
                 point == null ? "?" : point);
-        return point == null ? null : lsn(point, "CREATE_REPLICATION_SLOT consistent_point");
+        return new SlotState(point == null ? null : lsn(point, "CREATE_REPLICATION_SLOT consistent_point"),
+                new SlotStatus("reserved", null, null, Instant.now()));
     }
 
     /** The one row of a reply that must have one, with exactly {@code columns} columns. */

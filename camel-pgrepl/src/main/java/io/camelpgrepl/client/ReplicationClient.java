@@ -26,10 +26,13 @@ import org.slf4j.LoggerFactory;
 public final class ReplicationClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationClient.class);
+    /** The server refuses a walsender to a role without REPLICATION (and not superuser) with this SQLSTATE. */
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private final ReplicationConfig config;
     private final PgConnection conn;
     private final ServerInfo serverInfo;
+    private final SlotStatus slotStatus;
     private final EventBuffer queue;
     private final StreamState state = new StreamState();
     private final FeedbackLoop feedbackLoop;
@@ -38,11 +41,14 @@ public final class ReplicationClient implements AutoCloseable {
 
     // Consumer-side state.
     private boolean endSeen;
+    /** StoppedAt was handed out: the next call ends the copy, carrying what was acknowledged meanwhile. */
+    private boolean stoppedAtSeen;
 
     private ReplicationClient(ReplicationConfig config, PgConnection conn, ReplicationBootstrap.Started started) {
         this.config = config;
         this.conn = conn;
         this.serverInfo = started.serverInfo();
+        this.slotStatus = started.slotStatus();
         this.queue = new EventBuffer(config.bufferEvents());
         this.feedbackLoop = new FeedbackLoop(config, conn, state, started.walSenderTimeoutMillis());
         String name = "pgrepl-" + config.slot();
@@ -60,15 +66,43 @@ public final class ReplicationClient implements AutoCloseable {
      *                              attempt may succeed
      */
     public static ReplicationClient connect(ReplicationConfig config) {
-        PgConnection conn = PgConnection.open(config);
+        return connect(config, new ConnectAttempt());
+    }
+
+    /**
+     * As {@link #connect(ReplicationConfig)}, with every step after login bounded (connectTimeout, createSlotTimeout)
+     * and cancellable from another thread through {@code attempt}.
+     */
+    public static ReplicationClient connect(ReplicationConfig config, ConnectAttempt attempt) {
+        PgConnection conn = login(config);
         try {
-            ReplicationClient client = new ReplicationClient(config, conn, ReplicationBootstrap.start(conn, config));
+            attempt.attach(conn);
+            ReplicationClient client = new ReplicationClient(config, conn,
+                    ReplicationBootstrap.start(conn, config, attempt));
             conn.coalesceReads(config.readCoalesce());
             client.reader.start();
             client.feedback.start();
             return client;
+        } catch (ReplicationException e) {
+            conn.close();
+            throw attempt.explain(e);
         } catch (RuntimeException e) {
             conn.close();
+            throw e;
+        } finally {
+            attempt.end();
+        }
+    }
+
+    private static PgConnection login(ReplicationConfig config) {
+        try {
+            return PgConnection.open(config);
+        } catch (ServerErrorException e) {
+            if (INSUFFICIENT_PRIVILEGE.equals(e.sqlState())) {
+                throw new ConfigurationException("Role '" + config.user() + "' may not open a replication connection"
+                        + " to " + config.endpoint() + " (" + e.getMessage() + "); grant it the REPLICATION attribute"
+                        + " (ALTER ROLE ... REPLICATION) or connect as a superuser", e);
+            }
             throw e;
         }
     }
@@ -85,6 +119,7 @@ public final class ReplicationClient implements AutoCloseable {
         if (endSeen) {
             return endOfStream();
         }
+        endCopyAfterStoppedAt();
         return unwrap(queue.take(-1));
     }
 
@@ -93,6 +128,7 @@ public final class ReplicationClient implements AutoCloseable {
         if (endSeen) {
             return endOfStream();
         }
+        endCopyAfterStoppedAt();
         Object o = queue.take(Math.max(0, timeout.toNanos()));
         return o == null ? null : unwrap(o);
     }
@@ -124,6 +160,11 @@ public final class ReplicationClient implements AutoCloseable {
         return serverInfo;
     }
 
+    /** The slot's health as read when connecting (null when unknown, e.g. a slot missing until START_REPLICATION). */
+    public SlotStatus slotStatus() {
+        return slotStatus;
+    }
+
     public ReplicationConfig config() {
         return config;
     }
@@ -141,10 +182,16 @@ public final class ReplicationClient implements AutoCloseable {
     // ---------------------------------------------------------------- lifecycle
 
     /**
-     * Graceful stop: sends a last status update with the latest acknowledgement, then CopyDone. Events already
-     * buffered are still delivered; then {@link #recv()} returns null.
+     * Graceful stop by the stream's owner: sends a last status update with the latest acknowledgement, then CopyDone.
+     * Events already buffered are still delivered; then {@link #recv()} returns null. With {@code dropSlotOnStop} the
+     * slot is dropped once the server confirmed the end of the copy.
      */
     public void stop() {
+        state.dropSlot = true;
+        endCopy();
+    }
+
+    private void endCopy() {
         state.stopRequested = true;
         resumeReading();
         feedbackLoop.endCopy();
@@ -156,7 +203,22 @@ public final class ReplicationClient implements AutoCloseable {
      * @return true when the stream ended within the timeout; otherwise the connection is aborted
      */
     public boolean shutdown(Duration timeout) {
-        stop();
+        state.dropSlot = true;
+        return end(timeout);
+    }
+
+    /**
+     * Ends this connection as {@link #shutdown(Duration)} does (final acknowledgement, CopyDone, wait), to connect
+     * again afterwards: the slot is kept even with {@code dropSlotOnStop}, which is for the owner's stop only.
+     *
+     * @return true when the stream ended within the timeout; otherwise the connection is aborted
+     */
+    public boolean shutdownForReconnect(Duration timeout) {
+        return end(timeout);
+    }
+
+    private boolean end(Duration timeout) {
+        endCopy();
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (!endSeen) {
@@ -213,6 +275,17 @@ public final class ReplicationClient implements AutoCloseable {
 
     // ---------------------------------------------------------------- helpers
 
+    /**
+     * A bounded replay ends its copy only once the application came back after {@link ReplicationEvent.StoppedAt}:
+     * by then it has acknowledged what it was given, so the final status update carries the last delivered commit.
+     */
+    private void endCopyAfterStoppedAt() {
+        if (stoppedAtSeen) {
+            stoppedAtSeen = false;
+            stop();
+        }
+    }
+
     private ReplicationEvent unwrap(Object o) {
         if (state.aborted) {
             queue.clearLocal();
@@ -222,6 +295,9 @@ public final class ReplicationClient implements AutoCloseable {
         if (o == StreamReader.END) {
             endSeen = true;
             return endOfStream();
+        }
+        if (o instanceof ReplicationEvent.StoppedAt) {
+            stoppedAtSeen = true;
         }
         return (ReplicationEvent) o;
     }

@@ -25,6 +25,7 @@ public final class ReplicationConfig {
     private final String password;
     private final String applicationName;
     private final Duration connectTimeout;
+    private final Duration createSlotTimeout;
 
     private final SslMode sslMode;
     private final SslNegotiation sslNegotiation;
@@ -72,6 +73,7 @@ public final class ReplicationConfig {
         this.password = b.password;
         this.applicationName = b.applicationName;
         this.connectTimeout = b.connectTimeout;
+        this.createSlotTimeout = b.createSlotTimeout;
         this.sslMode = b.sslMode;
         this.sslNegotiation = b.sslNegotiation;
         this.sslRootCert = b.sslRootCert;
@@ -123,6 +125,7 @@ public final class ReplicationConfig {
         b.password = password;
         b.applicationName = applicationName;
         b.connectTimeout = connectTimeout;
+        b.createSlotTimeout = createSlotTimeout;
         b.sslMode = sslMode;
         b.sslNegotiation = sslNegotiation;
         b.sslRootCert = sslRootCert;
@@ -199,6 +202,11 @@ public final class ReplicationConfig {
 
     public Duration connectTimeout() {
         return connectTimeout;
+    }
+
+    /** Bounds CREATE_REPLICATION_SLOT, which waits for the transactions running when it started to finish. */
+    public Duration createSlotTimeout() {
+        return createSlotTimeout;
     }
 
     public SslMode sslMode() {
@@ -397,6 +405,7 @@ public final class ReplicationConfig {
         private String password;
         private String applicationName = ReplicationDefaults.APPLICATION_NAME;
         private Duration connectTimeout = ReplicationDefaults.duration(ReplicationDefaults.CONNECT_TIMEOUT);
+        private Duration createSlotTimeout = ReplicationDefaults.duration(ReplicationDefaults.CREATE_SLOT_TIMEOUT);
         private SslMode sslMode = SslMode.parse(ReplicationDefaults.SSL_MODE);
         private SslNegotiation sslNegotiation = SslNegotiation.parse(ReplicationDefaults.SSL_NEGOTIATION);
         private Path sslRootCert;
@@ -468,6 +477,15 @@ public final class ReplicationConfig {
 
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /**
+         * How long CREATE_REPLICATION_SLOT may take (default 5 minutes): the server waits for every transaction
+         * running when it started; past this the attempt fails (transient) and a later one tries again.
+         */
+        public Builder createSlotTimeout(Duration createSlotTimeout) {
+            this.createSlotTimeout = createSlotTimeout;
             return this;
         }
 
@@ -681,6 +699,7 @@ public final class ReplicationConfig {
             require(protoVersion >= 0 && protoVersion <= 4, "protoVersion " + protoVersion
                     + " is not supported; use 1-4, or 0 to pick the newest the server supports");
             positive(connectTimeout, "connectTimeout");
+            positive(createSlotTimeout, "createSlotTimeout");
             positive(statusInterval, "statusInterval");
             positive(receiveTimeout, "receiveTimeout");
             require(readCoalesce != null && !readCoalesce.isNegative()

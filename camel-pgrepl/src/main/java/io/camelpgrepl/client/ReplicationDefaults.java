@@ -16,6 +16,7 @@ public final class ReplicationDefaults {
     public static final String DATABASE = "postgres";
     public static final String APPLICATION_NAME = "camel-pgrepl";
     public static final String CONNECT_TIMEOUT = "10s";
+    public static final String CREATE_SLOT_TIMEOUT = "5m";
     public static final String SSL_MODE = "prefer";
     public static final String SSL_NEGOTIATION = "postgres";
     public static final String CHANNEL_BINDING = "prefer";

@@ -70,7 +70,13 @@ final class StreamReader implements Runnable {
                         break;
                     case 'c':
                         finishAfterServerCopyDone();
-                        return;
+                        if (state.stopRequested) {
+                            return;
+                        }
+                        // Not an answer to ours: the server ended the stream (a proxy, a failover, a bug); the slot
+                        // stays, and whoever owns the stream connects again.
+                        throw new ConnectionException("Server " + config.endpoint() + " ended the replication stream "
+                                + "of slot '" + config.slot() + "' with CopyDone without being asked to; connect again");
                     case 'C':
                         // A walsender whose server shuts down (WalSndDone) ends the copy with CommandComplete and
                         // exits, without CopyDone: the stream did not end because we asked.
@@ -108,6 +114,10 @@ final class StreamReader implements Runnable {
             }
         } catch (RuntimeException e) {
             state.failure = new ProtocolException("Unexpected failure reading slot '" + config.slot() + "': " + e, e);
+        } catch (Error e) {
+            // Never a clean end of stream: the consumer would take it for a stop and nothing would reconnect.
+            state.failure = new ReplicationException("The reader of slot '" + config.slot() + "' failed with " + e
+                    + "; the stream ended", e, false);
         } finally {
             state.terminated = true;
             if (state.failure != null && !state.aborted) {
@@ -142,10 +152,14 @@ final class StreamReader implements Runnable {
         long walEnd = k.walEnd();
         boolean reply = k.replyRequested();
         state.advanceReceived(walEnd);
-        if (config.ackIdleKeepalive() && framing.idle()
-                && Long.compareUnsigned(state.applied.get(), ackPointReceived) >= 0
-                && Long.compareUnsigned(walEnd, state.idleAck) > 0) {
-            state.idleAck = walEnd;
+        if (config.ackIdleKeepalive() && !discarding && framing.idle()
+                && Long.compareUnsigned(state.applied.get(), ackPointReceived) >= 0) {
+            Lsn stopAt = config.stopAtLsn();
+            // a bounded replay never acknowledges past its bound: what lies beyond was not delivered
+            long idle = stopAt == null ? walEnd : Math.min(walEnd, stopAt.asLong());
+            if (Long.compareUnsigned(idle, state.idleAck) > 0) {
+                state.idleAck = idle;
+            }
         }
         if (reply) {
             feedback.sendStatus(false);
@@ -164,33 +178,26 @@ final class StreamReader implements Runnable {
     private void onWalMessage(Lsn walStart, Lsn walEnd, Instant sent, ByteBuffer data) throws InterruptedException {
         PgOutputFrame frame = framing.frame(data, walStart);
         Lsn stopAt = config.stopAtLsn();
+        if (stopAt != null && beyondBound(frame, stopAt)) {
+            reachStop(decisionLsn(frame));
+            return;
+        }
         switch (frame.type()) {
             case 'B':
-                if (stopAt != null && frame.lsn().isAfter(stopAt)) {
-                    reachStop(frame.lsn());
-                    return;
-                }
                 deliver(new ReplicationEvent.Begin(walStart, walEnd, sent, data, frame));
-                return;
+                break;
             case 'C':
                 noteAckPoint(frame.ackLsn());
                 deliver(new ReplicationEvent.Commit(walStart, walEnd, sent, data, frame));
-                if (stopAt != null && frame.lsn().compareTo(stopAt) >= 0) {
-                    reachStop(frame.lsn());
-                }
-                return;
+                break;
             case 'M': {
                 PgOutputFraming.MessageBody body = PgOutputFraming.messageBody(data, frame, walStart);
                 if (!frame.transactional()) {
-                    if (stopAt != null && frame.lsn().isAfter(stopAt)) {
-                        reachStop(frame.lsn());
-                        return;
-                    }
                     noteAckPoint(frame.lsn());
                 }
                 deliver(new ReplicationEvent.Message(walStart, walEnd, sent, data, frame, body.prefix(),
                         body.content()));
-                return;
+                break;
             }
             default:
                 if (frame.endsTransaction()) {
@@ -198,6 +205,36 @@ final class StreamReader implements Runnable {
                 }
                 deliver(new ReplicationEvent.XLogData(walStart, walEnd, sent, data, frame));
         }
+        if (stopAt != null && frame.endsTransaction() && decisionLsn(frame).compareTo(stopAt) >= 0) {
+            reachStop(decisionLsn(frame));
+        }
+    }
+
+    /**
+     * Whether {@code frame} opens, or decides, a transaction that commits past the bound of a bounded replay: a
+     * Begin or Begin Prepare by its final (prepare) LSN, a Commit Prepared, Rollback Prepared, Stream Commit or Stream
+     * Prepare by its own position, a non-transactional Message by its LSN. Rows of a streamed transaction arrive
+     * before its commit is known; they are delivered (as uncommitted), its outcome past the bound is not.
+     */
+    private static boolean beyondBound(PgOutputFrame frame, Lsn stopAt) {
+        switch (frame.type()) {
+            case 'B':
+            case 'b':
+            case 'K':
+            case 'r':
+            case 'c':
+            case 'p':
+                return decisionLsn(frame).isAfter(stopAt);
+            case 'M':
+                return !frame.transactional() && frame.lsn().isAfter(stopAt);
+            default:
+                return false;
+        }
+    }
+
+    /** The LSN that places a transaction against the bound: its commit (prepare) LSN, else its end. */
+    private static Lsn decisionLsn(PgOutputFrame frame) {
+        return frame.lsn().isValid() ? frame.lsn() : frame.ackLsn();
     }
 
     private void noteAckPoint(Lsn lsn) {
@@ -221,15 +258,17 @@ final class StreamReader implements Runnable {
         }
     }
 
-    /** Bounded replay reached its end: tell the consumer, end the copy, and drop what the server still sends. */
+    /**
+     * Bounded replay reached its end: tell the consumer and drop what the server still sends. The copy ends when the
+     * consumer comes back for more (see {@link ReplicationClient#recv()}) or stops: only then has it acknowledged
+     * the transactions it was still working on, and status updates keep going out until then.
+     */
     private void reachStop(Lsn reached) throws InterruptedException {
         LOG.info("Slot '{}' reached stopAtLsn {} (at {}); ending the stream", config.slot(), config.stopAtLsn(),
                 reached);
         discarding = true;
         deliver(new StoppedAt(reached));
         flushBatch();
-        state.stopRequested = true;
-        feedback.endCopy();
     }
 
     private void finishAfterServerCopyDone() throws IOException {
@@ -244,7 +283,9 @@ final class StreamReader implements Runnable {
                         BackendMessages.serverError(f));
             }
         }
-        ReplicationBootstrap.dropSlotOnStop(conn, config);
+        if (state.dropSlot) {
+            ReplicationBootstrap.dropSlotOnStop(conn, config);
+        }
         conn.write(FrontendMessages.terminate());
     }
 

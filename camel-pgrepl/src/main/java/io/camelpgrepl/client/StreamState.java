@@ -29,6 +29,8 @@ final class StreamState {
     volatile boolean readerWaiting;
     volatile boolean paused;
     volatile boolean stopRequested;
+    /** The owner stops the stream (not a stop to reconnect): dropSlotOnStop applies. */
+    volatile boolean dropSlot;
     volatile boolean aborted;
     /** The reader has ended. */
     volatile boolean terminated;

@@ -12,7 +12,8 @@ import java.util.List;
  */
 final class ArrayDecoder implements ValueDecoder {
 
-    private static final int MAX_DIMS = 6;
+    /** PostgreSQL's MAXDIM: no array has more dimensions. */
+    static final int MAX_DIMS = 6;
 
     private final int elementOid;
     private final ValueDecoder element;
@@ -166,6 +167,12 @@ final class ArrayDecoder implements ValueDecoder {
             if (total * 4 > len) {
                 throw ValueDecoders.invalidBinary("array", len, "more elements than the bytes can hold");
             }
+        }
+        if (PgTypes.elementType(elemType) != 0) {
+            // PostgreSQL stores every array flat with a scalar element type; an element that is itself an array
+            // would let a hostile value nest without bound (and overflow the stack) past MAXDIM.
+            throw ValueDecoders.invalidBinary("array", len, "element type " + elemType + " is itself an array type;"
+                    + " PostgreSQL arrays nest at most " + MAX_DIMS + " dimensions (MAXDIM) inside one value");
         }
         ValueDecoder dec = elemType == elementOid ? element : PgTypes.decoder(elemType);
         int[] p = {off + 12 + 8 * ndim};

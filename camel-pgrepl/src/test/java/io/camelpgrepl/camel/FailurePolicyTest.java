@@ -47,8 +47,9 @@ class FailurePolicyTest {
     void onlyStopEndsTheConsumerAfterAFailure() {
         AckTracker.Failure failure = failedTransaction(FailurePolicy.REDELIVER).failure();
 
-        assertThat(FailurePolicy.STOP.stopsAfter(failure, "slot", Lsn.INVALID, Duration.ofSeconds(1))).isTrue();
-        assertThat(FailurePolicy.REDELIVER.stopsAfter(failure, "slot", Lsn.INVALID, Duration.ofSeconds(1))).isFalse();
+        assertThat(FailurePolicy.STOP.stopsAfter(failure, "failed", "slot", Lsn.INVALID, null)).isTrue();
+        assertThat(FailurePolicy.REDELIVER.stopsAfter(failure, "failed", "slot", Lsn.INVALID,
+                new PgReplConsumerState.Redelivery(ROW, 1, "boom", Duration.ofSeconds(1)))).isFalse();
     }
 
     @Test

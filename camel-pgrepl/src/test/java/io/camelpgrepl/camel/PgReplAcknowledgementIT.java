@@ -50,14 +50,14 @@ class PgReplAcknowledgementIT extends CamelTestSupport {
             final AtomicLong lastCompletion = new AtomicLong(Long.MIN_VALUE);
         }
 
-        final Map<Integer, Tx> byXid = new ConcurrentHashMap<>();
+        final Map<Long, Tx> byXid = new ConcurrentHashMap<>();
         final Queue<Object> rowIds = new ConcurrentLinkedQueue<>();
-        final Map<Integer, Integer> xidOfRow = new ConcurrentHashMap<>();
+        final Map<Integer, Long> xidOfRow = new ConcurrentHashMap<>();
 
         /** The route's last step: stamps the exchange before its completion callbacks acknowledge anything. */
         void record(Exchange exchange) {
             Message m = exchange.getMessage();
-            Tx tx = byXid.computeIfAbsent(m.getHeader(PgReplConstants.XID, Integer.class), xid -> new Tx());
+            Tx tx = byXid.computeIfAbsent(m.getHeader(PgReplConstants.XID, Long.class), xid -> new Tx());
             String type = m.getHeader(PgReplConstants.MESSAGE_TYPE, String.class);
             if ("COMMIT".equals(type)) {
                 tx.endLsn = m.getHeader(PgReplConstants.LSN, Lsn.class);
@@ -179,7 +179,7 @@ class PgReplAcknowledgementIT extends CamelTestSupport {
                                 return;
                             }
                             Integer id = (Integer) row.after().get("id");
-                            transactions.xidOfRow.put(id, e.getMessage().getHeader(PgReplConstants.XID, Integer.class));
+                            transactions.xidOfRow.put(id, e.getMessage().getHeader(PgReplConstants.XID, Long.class));
                             if (failing.equals(row.after().get("name")) && failOnAttempt.test(attempts.incrementAndGet())) {
                                 failedCommitLsn.set(e.getMessage().getHeader(PgReplConstants.COMMIT_LSN, Lsn.class));
                                 await().atMost(Duration.ofSeconds(20)).until(() -> transactions.xidOfRow.containsKey(3)

@@ -10,6 +10,7 @@ import io.camelpgrepl.fixture.SlotFixture;
 import io.camelpgrepl.testing.PostgresExtension;
 import io.camelpgrepl.testing.PostgresServer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -71,6 +72,14 @@ class PgReplClusteredIT {
             String leader = received.get(0).substring(0, 1);
             CamelContext leaderCtx = leader.equals("a") ? a : b;
             String follower = leader.equals("a") ? "b" : "a";
+            CamelContext followerCtx = leader.equals("a") ? b : a;
+            // PostgreSQL's one walsender per slot would keep a follower out too: prove the policy does it
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+                assertThat(followerCtx.getRouteController().getRouteStatus("cdc")).as("the follower's route")
+                        .isNotEqualTo(ServiceStatus.Started);
+                assertThat(server.queryLong("postgres", "SELECT count(*) FROM pg_stat_activity WHERE backend_type"
+                        + " = 'walsender' AND datname = ?", f.database)).as("one connection to the slot").isEqualTo(1);
+            });
 
             leaderCtx.stop();
             f.insert(2, "second");

@@ -77,7 +77,7 @@ class PgReplConsumerIT extends CamelTestSupport {
         assertThat(insert.getMessage().getHeader(PgReplConstants.MESSAGE_TYPE)).isEqualTo("INSERT");
         assertThat(insert.getMessage().getHeader(PgReplConstants.LSN)).isInstanceOf(Lsn.class);
         assertThat(insert.getMessage().getHeader(PgReplConstants.COMMIT_LSN)).isInstanceOf(Lsn.class);
-        assertThat(insert.getMessage().getHeader(PgReplConstants.XID, Integer.class)).isNotNull();
+        assertThat(insert.getMessage().getHeader(PgReplConstants.XID, Long.class)).isNotNull();
         assertThat(insert.getMessage().getHeader(PgReplConstants.COMMIT_TIMESTAMP)).isNotNull();
         assertThat(insert.getMessage().getHeader(PgReplConstants.LSN, String.class)).matches("[0-9A-F]+/[0-9A-F]+");
 

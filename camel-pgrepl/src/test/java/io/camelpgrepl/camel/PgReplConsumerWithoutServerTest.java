@@ -9,6 +9,7 @@ import java.util.Set;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.console.DevConsole;
 import org.apache.camel.health.HealthCheck;
@@ -103,10 +104,26 @@ class PgReplConsumerWithoutServerTest extends CamelTestSupport {
     }
 
     @Test
+    void aPermanentErrorStopsTheRouteSoItNoLongerReportsStarted() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                context.getRouteController().getRouteStatus("broken")).as("route status").isEqualTo(ServiceStatus.Stopped));
+
+        assertThat(context.getRoute("broken").getLastError()).as("the route's last error").isNotNull()
+                .satisfies(e -> assertThat(e.getException()).hasMessageContaining("sslCert"));
+        MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
+        ObjectName route = mbs.queryNames(new ObjectName("org.apache.camel:type=routes,name=\"broken\",*"), null)
+                .iterator().next();
+        assertThat(mbs.getAttribute(route, "State")).as("JMX route state (what camel get route shows)")
+                .isEqualTo("Stopped");
+        assertThat(consumer("broken").snapshot().state()).as("replication state").isEqualTo(PgReplConsumerState.State.FAILED);
+        assertThat(consumer("broken").snapshot().reconnects()).as("not retried").isZero();
+    }
+
+    @Test
     void healthCheckIsDownWithTheLastErrorAndState() {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             HealthCheck.Result r = HealthCheckHelper.invokeReadiness(context).stream()
-                    .filter(x -> x.getCheck().getId().contains("broken")).findFirst().orElseThrow();
+                    .filter(x -> x.getCheck().getId().equals("pgrepl-consumer-broken")).findFirst().orElseThrow();
             assertThat(r.getState()).isEqualTo(HealthCheck.State.DOWN);
             assertThat(r.getMessage()).hasValueSatisfying(m -> assertThat(m).contains("broken_slot").contains("failed"));
             assertThat(r.getDetails()).containsEntry("state", "failed").containsEntry("slot", "broken_slot");

@@ -46,7 +46,7 @@ class PgReplMessageTest {
     void everyHeaderIsThereOnFirstLookWhicheverWayTheRouteLooks() {
         Exchange byName = exchange(true, "INSERT", "public");
         assertThat(byName.getMessage().getHeader("camelpgrepllsn")).as("case-insensitive, like any header").isEqualTo(LSN);
-        assertThat(byName.getMessage().getHeader(PgReplConstants.XID, Integer.class)).isEqualTo(42);
+        assertThat(byName.getMessage().getHeader(PgReplConstants.XID, Long.class)).isEqualTo(42L);
         assertThat(byName.getMessage().getHeader(PgReplConstants.LSN, String.class)).isEqualTo("0/16B6C50");
 
         Exchange byMap = exchange(true, "INSERT", "public");
@@ -54,7 +54,7 @@ class PgReplMessageTest {
         assertThat(byMap.getMessage().getHeaders()).containsOnly(entry(PgReplConstants.LSN, LSN),
                 entry(PgReplConstants.MESSAGE_TYPE, "INSERT"), entry(PgReplConstants.SLOT, "slot1"),
                 entry(PgReplConstants.COMMIT_LSN, COMMIT), entry(PgReplConstants.COMMIT_TIMESTAMP, TIME),
-                entry(PgReplConstants.XID, 42), entry(PgReplConstants.OPERATION, "INSERT"),
+                entry(PgReplConstants.XID, 42L), entry(PgReplConstants.OPERATION, "INSERT"),
                 entry(PgReplConstants.SCHEMA, "public"), entry(PgReplConstants.TABLE, "items"),
                 entry(PgReplConstants.UNCOMMITTED, false));
         assertThat(byMap.getMessage().getBody()).isEqualTo("body");
@@ -72,7 +72,7 @@ class PgReplMessageTest {
         Exchange exchange = exchange(true, "INSERT", "public");
         exchange.getMessage().setHeader("extra", 1);
         exchange.getMessage().removeHeader(PgReplConstants.SLOT);
-        assertThat(exchange.getMessage().getHeaders()).containsEntry("extra", 1).containsEntry(PgReplConstants.XID, 42)
+        assertThat(exchange.getMessage().getHeaders()).containsEntry("extra", 1).containsEntry(PgReplConstants.XID, 42L)
                 .doesNotContainKey(PgReplConstants.SLOT);
 
         Exchange untouched = exchange(true, "INSERT", "public");

@@ -90,6 +90,7 @@ class PgReplOptionsReachClientTest extends CamelTestSupport {
         sample("statusInterval", "5s", ReplicationConfig::statusInterval, Duration.ofSeconds(5));
         sample("receiveTimeout", "2m", ReplicationConfig::receiveTimeout, Duration.ofMinutes(2));
         sample("connectTimeout", "3s", ReplicationConfig::connectTimeout, Duration.ofSeconds(3));
+        sample("createSlotTimeout", "90s", ReplicationConfig::createSlotTimeout, Duration.ofSeconds(90));
         sample("readCoalesce", "5ms", ReplicationConfig::readCoalesce, Duration.ofMillis(5));
         sample("protoVersion", "2", ReplicationConfig::protoVersion, 2);
         sample("binary", "true", ReplicationConfig::binary, true);

@@ -33,7 +33,7 @@ class PgReplUncommittedIT extends CamelTestSupport {
             .setting("logical_decoding_work_mem", "'64kB'").setting("max_prepared_transactions", "10").build());
 
     /** What the route saw: message type, uncommitted flag, xid, commit LSN, and the row's id for a row change. */
-    record Seen(String type, Boolean uncommitted, Integer xid, Lsn commitLsn, Object id) {
+    record Seen(String type, Boolean uncommitted, Long xid, Lsn commitLsn, Object id) {
     }
 
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
@@ -53,7 +53,7 @@ class PgReplUncommittedIT extends CamelTestSupport {
                 }
                 seen.add(new Seen(m.getHeader(PgReplConstants.MESSAGE_TYPE, String.class),
                         m.getHeader(PgReplConstants.UNCOMMITTED, Boolean.class),
-                        m.getHeader(PgReplConstants.XID, Integer.class),
+                        m.getHeader(PgReplConstants.XID, Long.class),
                         m.getHeader(PgReplConstants.COMMIT_LSN, Lsn.class), id));
             }
         });

@@ -70,6 +70,26 @@ class RawExchangeMapperTest {
     }
 
     @Test
+    void anXidAboveTwoToThe31IsAPositiveLong() {
+        int xid = 0xF000_0001; // 4026531841, negative as an int
+        map(0x100, ByteBuffer.allocate(21).put((byte) 'B').putLong(0x200).putLong(0).putInt(xid).flip());
+        Message row = map(0x180, insert(16384));
+
+        assertThat(row.getHeader(PgReplConstants.XID)).as("CamelPgReplXid: PostgreSQL's unsigned xid")
+                .isEqualTo(4_026_531_841L);
+    }
+
+    @Test
+    void aNonTransactionalMessageIsAnAcknowledgementPointOfItsOwn() {
+        ByteBuffer message = ByteBuffer.allocate(1 + 1 + 8 + 2 + 4 + 1).put((byte) 'M').put((byte) 0).putLong(0x300)
+                .put((byte) 'p').put((byte) 0).putInt(1).put((byte) 'x').flip();
+        map(0x300, message);
+
+        assertThat(acks).as("acknowledged once handled, so it does not hold idle advancement back")
+                .containsExactly(Lsn.of(0x300));
+    }
+
+    @Test
     void aRegularTransactionsMessagesCarryItsXidCommitLsnAndTheirRelation() {
         Message begin = map(0x100, ByteBuffer.allocate(21).put((byte) 'B').putLong(0x200).putLong(0).putInt(42).flip());
         map(0, relation(16384, "public", "items"));

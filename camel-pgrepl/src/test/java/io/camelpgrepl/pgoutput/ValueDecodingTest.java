@@ -239,6 +239,22 @@ class ValueDecodingTest {
                 .isInstanceOf(PgOutputException.class).hasMessageContaining("more elements than the bytes");
     }
 
+    @Test
+    void binaryArrayNestedThousandsDeepIsAPgOutputExceptionNotAStackOverflow() {
+        // each level: a one-element, one-dimensional int4[] whose element type is int4[] again
+        int depth = 20_000;
+        ByteBuffer nested = ByteBuffer.allocate(24 * depth + 4 * 2);
+        for (int i = 0; i < depth; i++) {
+            int remaining = 24 * (depth - i - 1) + 8;
+            nested.putInt(1).putInt(0).putInt(PgTypes.INT4_ARRAY).putInt(1).putInt(1).putInt(remaining);
+        }
+        nested.putInt(0).putInt(0); // the innermost: an empty array (ndim 0, flags 0) cut short on purpose
+        byte[] bytes = nested.array();
+
+        assertThatThrownBy(() -> PgTypes.decodeBinary(bytes, PgTypes.INT4_ARRAY)).as("%d levels deep", depth)
+                .isInstanceOf(PgOutputException.class).hasMessageContaining("MAXDIM");
+    }
+
     @ParameterizedTest(name = "{1} rejects ''{0}''")
     @CsvSource({
         "x, 16", "99999, 21", "2147483648, 23", "9223372036854775808, 20", "-1, 26", "1.2.3, 1700", "abc, 701",

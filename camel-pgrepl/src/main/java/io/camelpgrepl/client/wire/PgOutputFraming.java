@@ -22,6 +22,13 @@ import io.camelpgrepl.client.ProtocolException;
  */
 public final class PgOutputFraming {
 
+    /**
+     * Streamed transactions open at once, at most. Each is a server session with a large transaction in progress,
+     * so a real server stays far below (max_connections); past this a Stream Start flood is refused instead of
+     * growing the set (copied per change) without bound.
+     */
+    public static final int MAX_OPEN_STREAMED_TRANSACTIONS = 16_384;
+
     private PgOutputFrame.Transaction open;
     private PgOutputFrame.Transaction block;
     private Set<Integer> openStreamed = Set.of();
@@ -85,6 +92,12 @@ public final class PgOutputFraming {
             case 'S': {
                 need(b, 5, type, walStart);
                 int xid = b.getInt(p + 1);
+                if (openStreamed.size() >= MAX_OPEN_STREAMED_TRANSACTIONS && !openStreamed.contains(xid)) {
+                    throw new ProtocolException("pgoutput Stream Start ('S') at " + walStart + " opens streamed "
+                            + "transaction " + Integer.toUnsignedString(xid) + " while " + openStreamed.size()
+                            + " are open, the most this client keeps (MAX_OPEN_STREAMED_TRANSACTIONS); the stream is"
+                            + " not what a PostgreSQL server sends");
+                }
                 block = new PgOutputFrame.Transaction(xid, Lsn.INVALID, null, PgOutputFrame.Kind.STREAMED);
                 openStreamed = with(openStreamed, xid, true);
                 return frame(type, xid, 0, Lsn.INVALID, null, Lsn.INVALID, 0, block);

@@ -64,13 +64,11 @@ class BootstrapRepliesTest {
             s.readStartup();
             s.acceptLogin("16.4");
             s.readQuery();
-            s.rows(List.of("systemid", "timeline", "xlogpos", "dbname"),
-                    List.of(List.of("7000000000000000001", "1", "0/1000000", "postgres")));
+            s.identifySystem();
             s.readQuery();
-            s.rows(List.of("setting"), List.of(List.of("60000")));
+            s.setupChecks();
             s.readQuery();
-            s.rows(List.of("plugin", "database", "confirmed_flush_lsn"),
-                    List.of(List.of("pgoutput", "postgres", "0/zz")));
+            s.slot("0/zz");
             s.readMessage(); // Terminate
         })) {
             assertThatThrownBy(() -> ReplicationClient.connect(config(server)))

@@ -183,13 +183,11 @@ public final class FakePgServer implements AutoCloseable {
             while (true) {
                 String sql = readQuery();
                 if (sql.startsWith("IDENTIFY_SYSTEM")) {
-                    rows(List.of("systemid", "timeline", "xlogpos", "dbname"),
-                            List.of(List.of("7000000000000000001", "1", "0/1000000", "postgres")));
+                    identifySystem();
                 } else if (sql.contains("wal_sender_timeout")) {
-                    rows(List.of("setting"), List.of(List.of("60000")));
+                    setupChecks();
                 } else if (sql.contains("pg_replication_slots")) {
-                    rows(List.of("plugin", "database", "confirmed_flush_lsn"),
-                            List.of(java.util.Arrays.asList("pgoutput", "postgres", "0/1000000")));
+                    slot("0/1000000");
                 } else if (sql.startsWith("START_REPLICATION")) {
                     send('W', new byte[] {0, 0, 0});
                     return sql;
@@ -197,6 +195,25 @@ public final class FakePgServer implements AutoCloseable {
                     throw new IOException("unexpected query " + sql);
                 }
             }
+        }
+
+        /** Answers IDENTIFY_SYSTEM: system 7000000000000000001, timeline 1, at 0/1000000, database postgres. */
+        public void identifySystem() throws IOException {
+            rows(List.of("systemid", "timeline", "xlogpos", "dbname"),
+                    List.of(List.of("7000000000000000001", "1", "0/1000000", "postgres")));
+        }
+
+        /** Answers the setup checks: wal_sender_timeout 60 s, wal_level logical, publications exist. */
+        public void setupChecks() throws IOException {
+            rows(List.of("wal_sender_timeout", "wal_level", "missing_publications", "tables_without_identity"),
+                    List.of(java.util.Arrays.asList("60000", "logical", null, null)));
+        }
+
+        /** Answers the slot query: a pgoutput slot of database postgres at {@code confirmedFlush}, WAL reserved. */
+        public void slot(String confirmedFlush) throws IOException {
+            rows(List.of("plugin", "database", "confirmed_flush_lsn", "wal_status", "safe_wal_size",
+                    "invalidation_reason"), List.of(java.util.Arrays.asList("pgoutput", "postgres", confirmedFlush,
+                    "reserved", null, null)));
         }
 
         /** XLogData carrying one pgoutput message. */

@@ -6,12 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
+import io.camelpgrepl.client.ConnectAttempt;
 import io.camelpgrepl.client.ConnectionException;
 import io.camelpgrepl.client.Lsn;
 import io.camelpgrepl.client.ProtocolException;
@@ -175,6 +179,127 @@ class FakeServerClientTest {
                     .build()))
                     .isInstanceOf(ConnectionException.class).hasMessageContaining("connectTimeout")
                     .satisfies(e -> assertThat(((ConnectionException) e).isTransient()).isTrue());
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void aServerThatStallsAfterAuthenticationFailsConnectWithinConnectTimeout() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (FakePgServer server = new FakePgServer(s -> {
+            s.readStartup();
+            s.acceptLogin("16.4");
+            s.readQuery(); // IDENTIFY_SYSTEM, never answered
+            release.await();
+        })) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> ReplicationClient.connect(config(server).connectTimeout(Duration.ofMillis(500))
+                    .build()))
+                    .isInstanceOf(ConnectionException.class).hasMessageContaining("IDENTIFY_SYSTEM")
+                    .hasMessageContaining("connectTimeout=PT0.5S")
+                    .satisfies(e -> assertThat(((ConnectionException) e).isTransient()).isTrue());
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("bounded by connectTimeout")
+                    .isLessThan(Duration.ofSeconds(5));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void createReplicationSlotThatNeverAnswersFailsWithinCreateSlotTimeout() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (FakePgServer server = new FakePgServer(s -> {
+            s.readStartup();
+            s.acceptLogin("16.4");
+            s.readQuery();
+            s.identifySystem();
+            s.readQuery();
+            s.setupChecks();
+            s.readQuery();
+            s.rows(List.of("plugin"), List.of()); // no such slot
+            s.readQuery(); // CREATE_REPLICATION_SLOT: waits as for a long transaction
+            release.await();
+        })) {
+            assertThatThrownBy(() -> ReplicationClient.connect(config(server).createSlot(true)
+                    .createSlotTimeout(Duration.ofMillis(500)).build()))
+                    .isInstanceOf(ConnectionException.class).hasMessageContaining("CREATE_REPLICATION_SLOT")
+                    .hasMessageContaining("createSlotTimeout=PT0.5S");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void cancellingAConnectInProgressEndsItAtOnce() throws Exception {
+        CountDownLatch queried = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (FakePgServer server = new FakePgServer(s -> {
+            s.readStartup();
+            s.acceptLogin("16.4");
+            s.readQuery();
+            queried.countDown();
+            release.await();
+        })) {
+            ConnectAttempt attempt = new ConnectAttempt();
+            CompletableFuture<ReplicationClient> connect = CompletableFuture.supplyAsync(
+                    () -> ReplicationClient.connect(config(server).connectTimeout(Duration.ofMinutes(5)).build(),
+                            attempt));
+            assertThat(queried.await(10, TimeUnit.SECONDS)).as("connect reached IDENTIFY_SYSTEM").isTrue();
+
+            attempt.cancel();
+
+            assertThatThrownBy(() -> connect.get(5, TimeUnit.SECONDS)).as("ends within seconds, not connectTimeout")
+                    .hasCauseInstanceOf(ConnectionException.class).hasMessageContaining("cancelled");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void anUnsolicitedCopyDoneIsATransientErrorAndNeverDropsTheSlot() throws Exception {
+        List<String> queriesAfterCopy = new CopyOnWriteArrayList<>();
+        try (FakePgServer server = new FakePgServer(s -> {
+            s.readStartup();
+            s.acceptLogin("16.4");
+            s.acceptUntilStreaming();
+            s.send('c', new byte[0]); // the server ends the copy on its own
+            while (true) {
+                FakePgServer.Message m = s.readMessage();
+                if (m.type() == 'c') {
+                    s.send('C', "COPY 0\0".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    s.send('Z', new byte[] {'I'});
+                } else if (m.type() == 'Q') {
+                    queriesAfterCopy.add(new String(m.body(), java.nio.charset.StandardCharsets.UTF_8));
+                    s.send('Z', new byte[] {'I'});
+                } else if (m.type() == 'X') {
+                    return;
+                }
+            }
+        }); ReplicationClient client = ReplicationClient.connect(config(server).dropSlotOnStop(true).build())) {
+            assertThatThrownBy(client::recv).as("the stream fails, it does not end cleanly")
+                    .isInstanceOf(ConnectionException.class).hasMessageContaining("CopyDone")
+                    .satisfies(e -> assertThat(((ConnectionException) e).isTransient()).as("transient").isTrue());
+            assertThat(queriesAfterCopy).as("no DROP_REPLICATION_SLOT on an end the owner did not ask for").isEmpty();
+        }
+    }
+
+    @Test
+    void afterAnUnsolicitedCopyDoneTheLivenessCheckStillEndsASilentConnection() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (FakePgServer server = new FakePgServer(s -> {
+            s.readStartup();
+            s.acceptLogin("16.4");
+            s.acceptUntilStreaming();
+            s.send('c', new byte[0]);
+            release.await(); // never finishes the copy
+        }); ReplicationClient client = ReplicationClient.connect(config(server)
+                .receiveTimeout(Duration.ofSeconds(1)).build())) {
+            long start = System.nanoTime();
+            assertThatThrownBy(client::recv).isInstanceOf(ConnectionException.class)
+                    .hasMessageContaining("receiveTimeout");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("found dead after about receiveTimeout")
+                    .isLessThan(Duration.ofSeconds(10));
         } finally {
             release.countDown();
         }

@@ -148,6 +148,22 @@ class PgOutputFramingTest {
     }
 
     @Test
+    void aStreamStartFloodIsRefusedAtTheOpenStreamedTransactionLimit() {
+        for (int xid = 1; xid <= PgOutputFraming.MAX_OPEN_STREAMED_TRANSACTIONS; xid++) {
+            frame(Msg.of('S').i32(xid).u8(1));
+            frame(Msg.of('E'));
+        }
+        assertThat(framing.openStreamedXids()).as("open up to the limit")
+                .hasSize(PgOutputFraming.MAX_OPEN_STREAMED_TRANSACTIONS);
+        frame(Msg.of('S').i32(1).u8(0)); // a later block of a transaction already open is fine
+        frame(Msg.of('E'));
+
+        assertThatThrownBy(() -> frame(Msg.of('S').i32(PgOutputFraming.MAX_OPEN_STREAMED_TRANSACTIONS + 1).u8(1)))
+                .as("one more transaction").isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("MAX_OPEN_STREAMED_TRANSACTIONS").hasMessageContaining("16384 are open");
+    }
+
+    @Test
     void twoPhaseMessagesEndTransactionsAtTheirEndLsn() {
         PgOutputFrame begin = frame(Msg.of('b').i64(0x400).i64(0x420).time(T).i32(5).cstr("g1"));
         assertThat(framing.transactionOpen()).as("open after Begin Prepare").isTrue();
