@@ -69,13 +69,22 @@ final class FeedbackLoop implements Runnable {
     private void loop() {
         long lastStatus = System.nanoTime();
         long probeSentAt = 0;
+        // Liveness counts bytes, not whole messages: a large message arriving slowly is a live connection.
+        long bytesSeen = conn.bytesRead();
+        long bytesMovedAt = lastStatus;
         // Runs until the reader ends, CopyDone or not: after CopyDone nothing may be sent, but a server that never
         // finishes the copy must still be found dead, or the reader would wait for it forever.
         while (!state.terminated) {
             long now = System.nanoTime();
             long next = lastStatus + statusIntervalNanos;
             if (!state.readerWaiting && !state.paused) {
-                long silentSince = state.lastReceivedNanos;
+                long bytes = conn.bytesRead();
+                if (bytes != bytesSeen) {
+                    bytesSeen = bytes;
+                    bytesMovedAt = now;
+                }
+                long received = state.lastReceivedNanos;
+                long silentSince = received - bytesMovedAt >= 0 ? received : bytesMovedAt;
                 if (copyDoneSent.get() && probeSentAt == 0) {
                     probeSentAt = now; // CopyDone asks for an answer as a probe does
                 }

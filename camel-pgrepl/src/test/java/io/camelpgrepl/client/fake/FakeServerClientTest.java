@@ -427,6 +427,34 @@ class FakeServerClientTest {
     }
 
     @Test
+    void aLargeMessageArrivingSlowerThanTheReceiveTimeoutIsNotADeadConnection() throws Exception {
+        byte[] large = new byte[200_000];
+        large[0] = 'I';
+        large[4] = 1; // relation id 1; the framing reads no further, the rest is the tuple's bytes
+        try (FakePgServer server = new FakePgServer(s -> {
+            s.readStartup();
+            s.acceptLogin("16.4");
+            s.acceptUntilStreaming();
+            ByteBuffer frame = ByteBuffer.allocate(5 + 25 + large.length);
+            frame.put((byte) 'd').putInt(4 + 25 + large.length)
+                    .put((byte) 'w').putLong(0x100).putLong(0x200).putLong(0).put(large);
+            byte[] bytes = frame.array();
+            // 20 pieces, 100 ms apart: the message takes about 2 s, five times the receive timeout
+            for (int off = 0; off < bytes.length; off += bytes.length / 20 + 1) {
+                s.sendRaw(java.util.Arrays.copyOfRange(bytes, off, Math.min(bytes.length, off + bytes.length / 20 + 1)));
+                Thread.sleep(100); // the server's pace, not the test's synchronisation
+            }
+            s.collectFeedback();
+        }); ReplicationClient client = ReplicationClient.connect(config(server)
+                .receiveTimeout(Duration.ofMillis(400)).build())) {
+            ReplicationEvent event = client.recv();
+            assertThat(event).as("the slowly arriving message is delivered, not a dead connection")
+                    .isInstanceOf(ReplicationEvent.XLogData.class);
+            assertThat(((ReplicationEvent.XLogData) event).data().remaining()).isEqualTo(large.length);
+        }
+    }
+
+    @Test
     void silenceBeyondTheReceiveTimeoutIsADeadConnection() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         try (FakePgServer server = new FakePgServer(s -> {
