@@ -199,4 +199,55 @@ class PgReplChaosIT extends CamelTestSupport {
         assertThat(state("restart").reconnects()).as("reconnected after the restart").isGreaterThanOrEqualTo(1);
         assertThat(state("restart").state()).isEqualTo(PgReplConsumerState.State.STREAMING);
     }
+
+    @Test
+    void aServerCrashMidTransactionRedeliversASuffixAndLosesNothing() throws Exception {
+        SlotFixture f = SlotFixture.create(PG.server(), "chaos_crash");
+        String uri = f.uri() + "&includeTransactionEvents=true&statusInterval=100ms&reconnectDelay=100ms"
+                     + "&reconnectMaxDelay=500ms&reconnectMaxAttempts=0";
+        Arrivals arrivals = new Arrivals();
+        int heldRow = 2 * BATCH + 1234; // inside the third transaction
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch crashed = new java.util.concurrent.CountDownLatch(1);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId("crash").process(e -> {
+                    arrivals.record(e);
+                    if (e.getMessage().getBody() instanceof RowChange row && (Integer) row.after().get("id") == heldRow
+                        && held.getCount() == 1) {
+                        held.countDown();
+                        crashed.await(60, TimeUnit.SECONDS); // the route is mid-transaction when the server dies
+                    }
+                });
+            }
+        });
+        await().atMost(Duration.ofSeconds(20)).until(f::isActive);
+        writeRows(f, 1, 8);
+        assertThat(held.await(60, TimeUnit.SECONDS)).as("the route reached row %d", heldRow).isTrue();
+
+        // A transaction is also open on the server when it crashes: it never committed, so none of its rows
+        // (ids far beyond the others) may ever arrive.
+        try (Connection open = f.server.connect(f.database); Statement st = open.createStatement()) {
+            open.setAutoCommit(false);
+            st.execute("INSERT INTO items SELECT g, 'never committed' FROM generate_series(900001, 905000) g");
+            f.server.crash();
+        } catch (java.sql.SQLException cutOff) {
+            // the crash ends the session under the open transaction
+        }
+        crashed.countDown();
+        f.server.start();
+        writeRows(f, 8 * BATCH + 1, 2);
+
+        int rows = 10 * BATCH;
+        await().atMost(Duration.ofSeconds(90)).until(() -> arrivals.highest() == rows && arrivals.distinctCommits() == 10);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> arrivals.highest() == rows && arrivals.distinctCommits() == 10);
+
+        assertThat(arrivals.orderViolation()).as("at least once, in commit order, nothing lost, nothing uncommitted"
+                + " (%d arrivals for %d rows)", arrivals.received(), rows).isNull();
+        assertThat(arrivals.restarts()).as("the transaction the route was in when the server crashed is redelivered")
+                .isGreaterThanOrEqualTo(1);
+        assertThat(state("crash").reconnects()).as("reconnected after the crash").isGreaterThanOrEqualTo(1);
+    }
 }

@@ -91,6 +91,15 @@ final class LocalPostgres implements PostgresBackend {
     }
 
     @Override
+    public synchronized void crash() {
+        if (!running) {
+            return;
+        }
+        pgCtl("stop", "-m", "immediate");
+        running = false;
+    }
+
+    @Override
     public synchronized void destroy() {
         if (destroyed) {
             return;

@@ -11,6 +11,14 @@ interface PostgresBackend {
     /** Stops the server, keeping its data. */
     void stop();
 
+    /**
+     * Crashes the server (as a power cut would: no shutdown checkpoint, no goodbye to clients), keeping its data;
+     * {@link #start()} then runs crash recovery. Only a local process can be crashed.
+     */
+    default void crash() {
+        throw new UnsupportedOperationException("only a locally started PostgreSQL can be crashed, not " + this);
+    }
+
     /** Stops the server and deletes everything it created. Must be safe to call twice. */
     void destroy();
 

@@ -260,6 +260,11 @@ public final class PostgresServer implements AutoCloseable {
         backend.stop();
     }
 
+    /** Crashes the server (pg_ctl stop -m immediate: no checkpoint, clients cut off), keeping data and port. */
+    public void crash() {
+        backend.crash();
+    }
+
     /** Starts a stopped server again on the same data directory and port. */
     public void start() {
         backend.start();
