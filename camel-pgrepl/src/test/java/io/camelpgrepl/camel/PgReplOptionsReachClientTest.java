@@ -75,7 +75,8 @@ class PgReplOptionsReachClientTest extends CamelTestSupport {
         sample("strictStartLsn", "true", ReplicationConfig::strictStartLsn, true);
         sample("expectedSystemId", "7291234567890123456", ReplicationConfig::expectedSystemId, 7291234567890123456L);
         sample("sslMode", "verify-full", ReplicationConfig::sslMode, SslMode.VERIFY_FULL);
-        sample("sslNegotiation", "direct", ReplicationConfig::sslNegotiation, SslNegotiation.DIRECT);
+        // direct TLS with a weak sslMode is refused at configuration time (as libpq does)
+        sample("sslNegotiation", "direct", "&sslMode=require", ReplicationConfig::sslNegotiation, SslNegotiation.DIRECT);
         sample("sslRootCert", "/etc/pg/ca.pem", ReplicationConfig::sslRootCert, Path.of("/etc/pg/ca.pem"));
         sample("sslCert", "/etc/pg/client.pem", "&sslKey=/etc/pg/client.key", ReplicationConfig::sslCert,
                 Path.of("/etc/pg/client.pem"));
