@@ -42,8 +42,7 @@ public final class KafkaPipeline extends RouteBuilder {
                 .routeId(ROUTE)
                 .process(RecordKeys::setKeyAndEventId)
                 .setHeader(COMMIT_LSN_HEADER, header("CamelPgReplCommitLsn").convertToString())
-                .convertBodyTo(Map.class)
-                .marshal().json()
+                .convertBodyTo(String.class) // the change as JSON (the component's converter, no Jackson needed)
                 .to("kafka:{{pipeline.topic:orders-cdc}}?brokers={{kafka.brokers}}&requestRequiredAcks=all");
 
         from("kafka:{{pipeline.topic:orders-cdc}}?brokers={{kafka.brokers}}&groupId={{pipeline.group:orders-reader}}"
