@@ -53,7 +53,8 @@ public final class CamelMainExample {
                     "camel.component.pgrepl.port", String.valueOf(server.port()),
                     "camel.component.pgrepl.user", TestUsers.SCRAM_USER,
                     "camel.component.pgrepl.password", TestUsers.SCRAM_USER_PASSWORD));
-            main.start(); // the route creates publication and slot, so rows written from now on are streamed
+            main.start();
+            awaitStreaming(server, "orders_slot");
             server.execute("postgres", "INSERT INTO orders VALUES (1, 'Ada', 12.50)",
                     "INSERT INTO orders VALUES (2, 'Grace', 99.00)",
                     "UPDATE orders SET amount = 15.00 WHERE id = 1");
@@ -61,6 +62,18 @@ public final class CamelMainExample {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await(seconds, TimeUnit.SECONDS);
             main.stop();
+        }
+    }
+
+    /** Waits until the route streams from {@code slot} (it creates the slot on start), so rows written next reach it. */
+    static void awaitStreaming(PostgresServer pg, String slot) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (pg.queryLong("postgres", "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND active",
+                slot) == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the route is not streaming from slot " + slot + " after 30 s");
+            }
+            Thread.sleep(100);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.camelpgrepl.examples.kafka;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.camelpgrepl.testing.PostgresServer;
 import org.apache.camel.builder.RouteBuilder;
@@ -91,14 +92,27 @@ public final class KafkaPipeline extends RouteBuilder {
             Main main = camelMain(fromEnvironment(Map.of("PGHOST", pg.host(), "PGPORT", String.valueOf(pg.port()),
                     "KAFKA_BROKERS", kafka.bootstrapServers())));
             main.start();
+            awaitStreaming(pg, "orders_kafka_slot");
             pg.execute("postgres", "INSERT INTO orders VALUES (1, 'Ada', 12.50), (2, 'Grace', 99.00)",
                     "UPDATE orders SET amount = 15.00 WHERE id = 1", "DELETE FROM orders WHERE id = 2");
             System.out.println("Streaming orders to Kafka topic orders-cdc at " + kafka.bootstrapServers()
                     + "; the reader route logs each record once. Ctrl-C stops.");
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            stop.await(Long.getLong("demo.seconds", 20), java.util.concurrent.TimeUnit.SECONDS);
+            stop.await(Long.getLong("demo.seconds", 20), TimeUnit.SECONDS);
             main.stop();
+        }
+    }
+
+    /** Waits until the route streams from {@code slot} (it creates the slot on start), so rows written next reach it. */
+    static void awaitStreaming(PostgresServer pg, String slot) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (pg.queryLong("postgres", "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND active",
+                slot) == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the route is not streaming from slot " + slot + " after 30 s");
+            }
+            Thread.sleep(100);
         }
     }
 }
