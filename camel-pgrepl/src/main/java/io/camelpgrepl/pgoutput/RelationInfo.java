@@ -21,7 +21,8 @@ public final class RelationInfo {
     private final String[] names;
     private final ValueDecoder[] decoders;
     private final boolean[] key;
-    private final int mapCapacity;
+    private final RowMap.Columns allColumns;
+    private final RowMap.Columns keyOnlyColumns;
 
     RelationInfo(PgOutputMessage.Relation r) {
         this.relationId = r.relationId();
@@ -44,7 +45,8 @@ public final class RelationInfo {
             }
         }
         this.keyColumns = Collections.unmodifiableList(keys);
-        this.mapCapacity = (int) (n / 0.75f) + 1;
+        this.allColumns = new RowMap.Columns(names);
+        this.keyOnlyColumns = new RowMap.Columns(keys.toArray(new String[0]));
     }
 
     public int relationId() {
@@ -86,7 +88,9 @@ public final class RelationInfo {
                     + "; the Relation message and the row disagree");
         }
         boolean onlyKeys = keyOnly && !keyColumns.isEmpty();
-        LinkedHashMap<String, Object> row = new LinkedHashMap<>(mapCapacity);
+        RowMap.Columns shape = onlyKeys ? keyOnlyColumns : allColumns;
+        Object[] values = new Object[shape.names.length];
+        int at = 0;
         for (int i = 0; i < n; i++) {
             if (onlyKeys && !key[i]) {
                 continue;
@@ -106,9 +110,9 @@ public final class RelationInfo {
                     v = decode(t, i, false, label);
                     break;
             }
-            row.put(names[i], v);
+            values[at++] = v;
         }
-        return Collections.unmodifiableMap(row);
+        return new RowMap(shape, values);
     }
 
     private Object decode(TupleData t, int i, boolean text, String label) {
