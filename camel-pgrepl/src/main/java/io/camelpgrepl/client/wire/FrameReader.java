@@ -30,7 +30,9 @@ public final class FrameReader {
     private int end;
     private long bytesRead;
     private long coalesceNanos;
-    private int lastRead = Integer.MAX_VALUE;
+    /** The last read found bytes already waiting or filled half the room: the server is streaming. */
+    private boolean busy;
+    private long coalescedReads;
 
     public FrameReader(InputStream in, int maxMessageSize) {
         this(in, maxMessageSize, 64 * 1024, null);
@@ -119,10 +121,11 @@ public final class FrameReader {
     }
 
     /**
-     * From now on, when the last read brought less than half a buffer and nothing more is waiting, waits
-     * {@code coalesce} before reading, so that one read takes what a busy server sent meanwhile. A walsender flushes
-     * every message on its own: a reader that blocks for each of them costs the server a wake-up per message, and on
-     * a busy machine those wake-ups, not the bytes, slow the server down. Zero turns it off.
+     * From now on, while the stream is busy (the last read found bytes already waiting, or filled half the room) and
+     * nothing is waiting now, waits {@code coalesce} before reading, so that one read takes what the server sent
+     * meanwhile. A walsender flushes every message on its own: a reader that blocks for each of them costs the server
+     * a wake-up per message, and on a busy machine those wake-ups, not the bytes, slow the server down. A quiet
+     * stream is read at once: a lone message is not held back. Zero turns it off.
      */
     public void coalesceReads(Duration coalesce) {
         this.coalesceNanos = coalesce.toNanos();
@@ -131,6 +134,11 @@ public final class FrameReader {
     /** Total bytes read from the stream so far. */
     public long bytesRead() {
         return bytesRead;
+    }
+
+    /** How many reads waited for the stream to gather (for tests and diagnostics). */
+    long coalescedReads() {
+        return coalescedReads;
     }
 
     /** Bytes of a message received but not yet returned (for tests and diagnostics). */
@@ -157,11 +165,18 @@ public final class FrameReader {
     private boolean fill() throws IOException {
         int n;
         try {
-            if (coalesceNanos > 0 && lastRead < buf.length / 2 && waiting() == 0) {
-                LockSupport.parkNanos(this, coalesceNanos);
+            int room = buf.length - end;
+            boolean ready = false;
+            if (coalesceNanos > 0) {
+                ready = waiting() > 0;
+                if (!ready && busy) {
+                    coalescedReads++;
+                    LockSupport.parkNanos(this, coalesceNanos);
+                    ready = waiting() > 0;
+                }
             }
-            n = in.read(buf, end, buf.length - end);
-            lastRead = n;
+            n = in.read(buf, end, room);
+            busy = ready || n >= room / 2;
         } catch (InterruptedIOException timeoutOrWakeUp) {
             // Nothing consumed: the partial message stays buffered for the next call.
             return false;

@@ -268,4 +268,67 @@ class FrameReaderTest {
             }
         }, "a 30 s wait per short read would have made this take hours");
     }
+    /**
+     * Hands out one chunk per read. {@code waiting[i]}: chunk i is reported by {@link #available()} before it is read
+     * (it arrived while the reader was busy); otherwise it only arrives once the reader blocks in read.
+     */
+    private static final class ScriptedStream extends InputStream {
+        private final List<byte[]> chunks;
+        private final boolean[] waiting;
+        private int next;
+
+        ScriptedStream(List<byte[]> chunks, boolean... waiting) {
+            this.chunks = chunks;
+            this.waiting = waiting;
+        }
+
+        @Override
+        public int available() {
+            return next < chunks.size() && waiting[next] ? chunks.get(next).length : 0;
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (next == chunks.size()) {
+                return -1;
+            }
+            byte[] c = chunks.get(next++);
+            System.arraycopy(c, 0, b, off, c.length);
+            return c.length;
+        }
+    }
+
+    @Test
+    void aQuietStreamHandsOverEachLoneMessageWithoutWaitingToCoalesce() throws IOException {
+        List<byte[]> bodies = List.of(new byte[40], new byte[41], new byte[42]);
+        List<byte[]> chunks = bodies.stream().map(b -> frames(List.of(b))).toList();
+        // each message arrives on its own, after the reader went to wait for it
+        FrameReader reader = new FrameReader(new ScriptedStream(chunks, false, false, false), 1 << 20);
+        reader.coalesceReads(Duration.ofSeconds(30));
+
+        for (byte[] body : bodies) {
+            assertThat(reader.next().body()).isEqualTo(body);
+        }
+        assertThat(reader.coalescedReads()).as("no read of a quiet stream waits for more to gather").isZero();
+    }
+
+    @Test
+    void aBusyStreamWaitsToGatherOnceNothingIsWaiting() throws IOException {
+        List<byte[]> bodies = List.of(new byte[40], new byte[41], new byte[42]);
+        List<byte[]> chunks = bodies.stream().map(b -> frames(List.of(b))).toList();
+        // the first message was already waiting (the server is streaming); the second is not there yet
+        FrameReader reader = new FrameReader(new ScriptedStream(chunks, true, false, false), 1 << 20);
+        reader.coalesceReads(Duration.ofMillis(1));
+
+        for (byte[] body : bodies) {
+            assertThat(reader.next().body()).isEqualTo(body);
+        }
+        assertThat(reader.coalescedReads()).as("only the read after the busy one waits: the second found the stream "
+                + "quiet again").isEqualTo(1);
+    }
 }
