@@ -303,31 +303,31 @@ class FrameReaderTest {
         }
     }
 
-    @Test
-    void aQuietStreamHandsOverEachLoneMessageWithoutWaitingToCoalesce() throws IOException {
+    /** Reads three small messages, one per read, each already waiting before its read or not; returns the reader. */
+    private static FrameReader readThreeMessages(Duration coalesce, boolean... waiting) throws IOException {
         List<byte[]> bodies = List.of(new byte[40], new byte[41], new byte[42]);
         List<byte[]> chunks = bodies.stream().map(b -> frames(List.of(b))).toList();
-        // each message arrives on its own, after the reader went to wait for it
-        FrameReader reader = new FrameReader(new ScriptedStream(chunks, false, false, false), 1 << 20);
-        reader.coalesceReads(Duration.ofSeconds(30));
-
+        FrameReader reader = new FrameReader(new ScriptedStream(chunks, waiting), 1 << 20);
+        reader.coalesceReads(coalesce);
         for (byte[] body : bodies) {
             assertThat(reader.next().body()).isEqualTo(body);
         }
+        return reader;
+    }
+
+    @Test
+    void aQuietStreamHandsOverEachLoneMessageWithoutWaitingToCoalesce() throws IOException {
+        // each message arrives on its own, after the reader went to wait for it
+        FrameReader reader = readThreeMessages(Duration.ofSeconds(30), false, false, false);
+
         assertThat(reader.coalescedReads()).as("no read of a quiet stream waits for more to gather").isZero();
     }
 
     @Test
     void aBusyStreamWaitsToGatherOnceNothingIsWaiting() throws IOException {
-        List<byte[]> bodies = List.of(new byte[40], new byte[41], new byte[42]);
-        List<byte[]> chunks = bodies.stream().map(b -> frames(List.of(b))).toList();
         // the first message was already waiting (the server is streaming); the second is not there yet
-        FrameReader reader = new FrameReader(new ScriptedStream(chunks, true, false, false), 1 << 20);
-        reader.coalesceReads(Duration.ofMillis(1));
+        FrameReader reader = readThreeMessages(Duration.ofMillis(1), true, false, false);
 
-        for (byte[] body : bodies) {
-            assertThat(reader.next().body()).isEqualTo(body);
-        }
         assertThat(reader.coalescedReads()).as("only the read after the busy one waits: the second found the stream "
                 + "quiet again").isEqualTo(1);
     }
