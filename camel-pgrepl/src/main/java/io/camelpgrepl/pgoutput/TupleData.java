@@ -16,15 +16,12 @@ public final class TupleData {
     public static final char BINARY = 'b';
 
     private final ByteBuffer buf;
-    private final byte[] kinds;
-    private final int[] offsets;
-    private final int[] lengths;
+    /** Per column: kind, offset, length (one array: a tuple is read for every row). */
+    private final int[] cells;
 
-    TupleData(ByteBuffer buf, byte[] kinds, int[] offsets, int[] lengths) {
+    private TupleData(ByteBuffer buf, int[] cells) {
         this.buf = buf;
-        this.kinds = kinds;
-        this.offsets = offsets;
-        this.lengths = lengths;
+        this.cells = cells;
     }
 
     /** Decodes a TupleData at the reader's position. */
@@ -32,16 +29,14 @@ public final class TupleData {
         int n = r.i16("column count") & 0xFFFF;
         // each column takes at least its kind byte: bound the arrays by the bytes left
         r.needLength(n, "column count");
-        byte[] kinds = new byte[n];
-        int[] offsets = new int[n];
-        int[] lengths = new int[n];
+        int[] cells = new int[3 * n];
         for (int i = 0; i < n; i++) {
             if (r.remaining() < 1) {
                 // the label is built only here: this loop runs for every column of every row
                 r.need(1, "column " + (i + 1) + " kind");
             }
             byte kind = r.u8("column kind");
-            kinds[i] = kind;
+            cells[3 * i] = kind;
             switch (kind) {
                 case 'n':
                 case 'u':
@@ -57,8 +52,8 @@ public final class TupleData {
                         throw r.error("column " + (i + 1) + " length " + len + " exceeds the " + r.remaining()
                                 + " bytes left", r.pos() - 4);
                     }
-                    offsets[i] = r.pos();
-                    lengths[i] = len;
+                    cells[3 * i + 1] = r.pos();
+                    cells[3 * i + 2] = len;
                     r.skip(len);
                     break;
                 }
@@ -67,29 +62,29 @@ public final class TupleData {
                             + Integer.toHexString(kind & 0xFF), r.pos() - 1);
             }
         }
-        return new TupleData(r.buffer(), kinds, offsets, lengths);
+        return new TupleData(r.buffer(), cells);
     }
 
     public int size() {
-        return kinds.length;
+        return cells.length / 3;
     }
 
     /** {@code 'n'}, {@code 'u'}, {@code 't'} or {@code 'b'}. */
     public char kind(int column) {
-        return (char) kinds[column];
+        return (char) cells[3 * column];
     }
 
     public boolean isNull(int column) {
-        return kinds[column] == 'n';
+        return cells[3 * column] == 'n';
     }
 
     public boolean isUnchangedToast(int column) {
-        return kinds[column] == 'u';
+        return cells[3 * column] == 'u';
     }
 
     /** The value without type interpretation: null, {@link UnchangedToast#INSTANCE}, a String or a byte[]. */
     public Object rawValue(int column) {
-        switch (kinds[column]) {
+        switch (cells[3 * column]) {
             case 'n':
                 return null;
             case 'u':
@@ -103,7 +98,7 @@ public final class TupleData {
 
     /** The value bytes as UTF-8 text (text or binary kind); null for null or unchanged TOAST. */
     public String text(int column) {
-        byte k = kinds[column];
+        int k = cells[3 * column];
         if (k == 'n' || k == 'u') {
             return null;
         }
@@ -112,12 +107,12 @@ public final class TupleData {
 
     /** A copy of the value bytes; null for null or unchanged TOAST. */
     public byte[] bytes(int column) {
-        byte k = kinds[column];
+        int k = cells[3 * column];
         if (k == 'n' || k == 'u') {
             return null;
         }
-        byte[] b = new byte[lengths[column]];
-        buf.get(offsets[column], b);
+        byte[] b = new byte[cells[3 * column + 2]];
+        buf.get(cells[3 * column + 1], b);
         return b;
     }
 
@@ -126,17 +121,17 @@ public final class TupleData {
     }
 
     int offset(int column) {
-        return offsets[column];
+        return cells[3 * column + 1];
     }
 
     int length(int column) {
-        return lengths[column];
+        return cells[3 * column + 2];
     }
 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("TupleData[");
-        for (int i = 0; i < kinds.length; i++) {
+        for (int i = 0; i < size(); i++) {
             if (i > 0) {
                 sb.append(", ");
             }

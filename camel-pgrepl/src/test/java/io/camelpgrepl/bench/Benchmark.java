@@ -97,8 +97,9 @@ public final class Benchmark {
     }
 
     /**
-     * pg_recvlogical, pgjdbc, ours and the route; with {@code bench.baseline.classes} also the route on another build's
-     * classes ({@code camel@baseline}), with {@code bench.replay=true} the Java clients read a recorded stream.
+     * pg_recvlogical, pgjdbc, ours and the route; with {@code bench.baseline.classes} also the route on other builds'
+     * classes ({@code camel@baseline} for a path, {@code camel@label} for each {@code label=path}), with
+     * {@code bench.replay=true} the Java clients read a recorded stream.
      */
     private static List<Contender> drainContenders() {
         boolean replay = Boolean.getBoolean("bench.replay");
@@ -106,9 +107,12 @@ public final class Benchmark {
         List<Contender> cs = new ArrayList<>(List.of(recvlogical()));
         List<Contender> java = new ArrayList<>(List.of(Contender.of(Client.PGJDBC), Contender.of(Client.OURS),
                 Contender.of(Client.CAMEL)));
-        if (!baseline.isEmpty()) {
-            java.add(Contender.of(Client.CAMEL).onClassPath("camel@baseline",
-                    baseline + File.pathSeparator + System.getProperty("java.class.path")));
+        // a path (camel@baseline), or label=path entries separated by commas (camel@label each)
+        for (String entry : baseline.isEmpty() ? new String[0] : baseline.split(",")) {
+            int eq = entry.indexOf('=');
+            String label = eq < 0 ? "baseline" : entry.substring(0, eq).trim();
+            java.add(Contender.of(Client.CAMEL).onClassPath("camel@" + label,
+                    entry.substring(eq + 1).trim() + File.pathSeparator + System.getProperty("java.class.path")));
         }
         for (Contender c : java) {
             cs.add(replay && c.client() != Client.PGJDBC ? c.over(Transport.REPLAY) : c);

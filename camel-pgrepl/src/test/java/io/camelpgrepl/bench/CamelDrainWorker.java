@@ -27,7 +27,10 @@ import org.apache.camel.impl.DefaultCamelContext;
  * the class path (it is on the test class path).
  *
  * <p>Arguments ({@link WorkerArgs}): {@code host port database user slots publication target sslMode rows
- * uriOptions} (appended to the endpoint URI, e.g. {@code maxInflight=64}) {@code [heapEvery]}.
+ * uriOptions} (appended to the endpoint URI, e.g. {@code maxInflight=64}) {@code [heapEvery] [context]}.
+ * {@code context} changes Camel's defaults, named as Camel Main's {@code camel.main.*} options and separated by
+ * {@code ;}: {@code jmxEnabled=false}, {@code jmxManagementStatisticsLevel=RoutesOnly}, {@code uuidGenerator=simple},
+ * {@code streamCachingEnabled=false}, {@code exchangeFactory=pooled}.
  */
 public final class CamelDrainWorker {
 
@@ -138,13 +141,50 @@ public final class CamelDrainWorker {
                 + "&sslMode=" + args.get("sslMode") + (uriOptions.isBlank() ? "" : "&" + uriOptions);
     }
 
+    /** A context with Camel's defaults changed as {@code spec} says (see the class comment). */
+    static CamelContext context(String spec) {
+        java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+        for (String kv : spec.split(";")) {
+            if (!kv.isBlank()) {
+                String[] p = kv.trim().split("=", 2);
+                options.put(p[0], p.length > 1 ? p[1] : "");
+            }
+        }
+        DefaultCamelContext.setDisableJmx(!Boolean.parseBoolean(options.getOrDefault("jmxEnabled", "true")));
+        DefaultCamelContext context = new DefaultCamelContext();
+        options.forEach((key, value) -> {
+            switch (key) {
+                case "jmxEnabled" -> { } // above: before the context is created
+                case "jmxManagementStatisticsLevel" -> context.getManagementStrategy().getManagementAgent()
+                        .setStatisticsLevel(org.apache.camel.ManagementStatisticsLevel.valueOf(value));
+                case "uuidGenerator" -> context.setUuidGenerator(switch (value) {
+                    case "simple" -> new org.apache.camel.support.SimpleUuidGenerator();
+                    case "short" -> new org.apache.camel.support.ShortUuidGenerator();
+                    case "default" -> new org.apache.camel.support.DefaultUuidGenerator();
+                    default -> throw new IllegalArgumentException("uuidGenerator: simple, short or default");
+                });
+                case "streamCachingEnabled" -> context.setStreamCaching(Boolean.parseBoolean(value));
+                case "exchangeFactory" -> {
+                    if (!"pooled".equals(value)) {
+                        throw new IllegalArgumentException("exchangeFactory: pooled");
+                    }
+                    context.getCamelContextExtension().setExchangeFactory(
+                            new org.apache.camel.impl.engine.PooledExchangeFactory());
+                }
+                default -> throw new IllegalArgumentException("context option " + key + ": one of jmxEnabled, "
+                        + "jmxManagementStatisticsLevel, uuidGenerator, streamCachingEnabled, exchangeFactory");
+            }
+        });
+        return context;
+    }
+
     public static void main(String[] argv) throws Exception {
         WorkerArgs args = new WorkerArgs(argv);
         List<String> slots = args.list("slots");
         Lsn target = Lsn.parse(args.get("target"));
         long expected = args.getLong("rows", 0) * slots.size();
         RowCounter counter = new RowCounter(expected, args.getLong("heapEvery", 0));
-        try (HeapMeter heap = HeapMeter.start(); CamelContext context = new DefaultCamelContext()) {
+        try (HeapMeter heap = HeapMeter.start(); CamelContext context = context(args.get("context", ""))) {
             context.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {

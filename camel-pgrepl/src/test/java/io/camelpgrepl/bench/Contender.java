@@ -100,7 +100,8 @@ record Contender(Client client, Transport transport, int parallel, String label,
         List<String> args = new ArrayList<>(List.of("host=" + serverHost, "port=" + port, "database=" + BenchServer.DB,
                 "user=" + BenchServer.USER, "slots=" + String.join(",", slots), "publication=" + BenchServer.PUB,
                 "target=" + target, "sslMode=" + sslMode, "client=" + client.label, "rows=" + rows,
-                "uriOptions=" + System.getProperty("camel.uriOptions", "").trim()));
+                "uriOptions=" + System.getProperty("camel.uriOptions", "").trim(),
+                "context=" + System.getProperty("camel.context", "").trim()));
         args.addAll(List.of(extra));
         return List.of(java(main, heapMb, classPath, args));
     }

@@ -46,7 +46,10 @@ public final class Authenticator {
     private static final int AUTH_SASL_CONTINUE = 11;
     private static final int AUTH_SASL_FINAL = 12;
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Created on the first SCRAM nonce: seeding costs start-up time that trust, password and md5 never need. */
+    private static final class Random {
+        static final SecureRandom INSTANCE = new SecureRandom();
+    }
 
     private final ReplicationConfig cfg;
     private final SSLSession tlsSession;
@@ -332,7 +335,7 @@ public final class Authenticator {
 
     private static String randomNonce() {
         byte[] bytes = new byte[18];
-        RANDOM.nextBytes(bytes);
+        Random.INSTANCE.nextBytes(bytes);
         return Base64.getEncoder().encodeToString(bytes);
     }
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -185,83 +186,6 @@ class FrameReaderTest {
                 .hasMessageContaining("30001").hasMessageContaining("before authentication completes");
     }
 
-        /** Bytes that arrive on a schedule (nanoseconds after the first read); a read blocks until something arrived. */
-    private static final class TimedStream extends InputStream {
-        private final byte[] data;
-        private final int[] chunkEnds;
-        private final long[] arrivals;
-        private long start;
-        private int pos;
-        int reads;
-
-        TimedStream(byte[] data, int chunks, long spacingNanos) {
-            this.data = data;
-            this.chunkEnds = new int[chunks];
-            this.arrivals = new long[chunks];
-            for (int i = 0; i < chunks; i++) {
-                chunkEnds[i] = (int) ((long) data.length * (i + 1) / chunks);
-                arrivals[i] = i * spacingNanos;
-            }
-        }
-
-        private int arrived() {
-            if (start == 0) {
-                start = System.nanoTime();
-            }
-            long now = System.nanoTime() - start;
-            int end = 0;
-            for (int i = 0; i < arrivals.length && arrivals[i] <= now; i++) {
-                end = chunkEnds[i];
-            }
-            return end;
-        }
-
-        @Override
-        public int available() {
-            return arrived() - pos;
-        }
-
-        @Override
-        public int read() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (pos == data.length) {
-                return -1;
-            }
-            reads++;
-            int end;
-            while ((end = arrived()) == pos) {
-                Thread.onSpinWait();
-            }
-            int n = Math.min(len, end - pos);
-            System.arraycopy(data, pos, b, off, n);
-            pos += n;
-            return n;
-        }
-    }
-
-    @Test
-    void coalescedReadsTakeWhatABusyStreamSentMeanwhileInOneRead() throws IOException {
-        List<byte[]> bodies = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            bodies.add(new byte[100 + i]);
-        }
-        byte[] data = frames(bodies);
-        // 20 chunks, 100 microseconds apart: 2 ms of a busy stream
-        TimedStream stream = new TimedStream(data, 20, 100_000);
-        FrameReader reader = new FrameReader(stream, 1 << 20);
-        reader.coalesceReads(Duration.ofMillis(50));
-
-        for (byte[] body : bodies) {
-            assertThat(reader.next().body()).isEqualTo(body);
-        }
-        assertThat(stream.reads).as("the first chunk, then the rest after waiting for the stream to gather")
-                .isLessThanOrEqualTo(2);
-    }
-
     /** Decrypted TLS as a reader sees it: one record (at most 160 bytes) per read, nothing left over between. */
     private static final class RecordStream extends java.io.ByteArrayInputStream {
         RecordStream(byte[] data) {
@@ -312,5 +236,85 @@ class FrameReaderTest {
                 assertThat(reader.next().body()).isEqualTo(body);
             }
         }, "a 30 s wait per short read would have made this take hours");
+    }
+    /**
+     * A stream on a clock of its own: message i arrives at {@code arrivals[i]} nanoseconds. A read returns the next
+     * message, moving the clock to its arrival if it is not there yet (the reader blocked until then);
+     * {@link #available()} reports it only once it has arrived.
+     */
+    private static final class ArrivingStream extends InputStream {
+        private final List<byte[]> chunks;
+        private final long[] arrivals;
+        final AtomicLong clock = new AtomicLong();
+        private int next;
+
+        ArrivingStream(List<byte[]> chunks, long[] arrivals) {
+            this.chunks = chunks;
+            this.arrivals = arrivals;
+        }
+
+        @Override
+        public int available() {
+            return next < chunks.size() && arrivals[next] <= clock.get() ? chunks.get(next).length : 0;
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (next == chunks.size()) {
+                return -1;
+            }
+            clock.accumulateAndGet(arrivals[next], Math::max);
+            byte[] c = chunks.get(next++);
+            System.arraycopy(c, 0, b, off, c.length);
+            return c.length;
+        }
+    }
+
+    /**
+     * Streams {@code count} small messages, message i arriving at {@code arrival.applyAsLong(i)} ns, through a reader
+     * that coalesces for {@code coalesce}; returns how many of its reads waited to coalesce.
+     */
+    private static long coalescedReads(int count, java.util.function.IntToLongFunction arrival, Duration coalesce)
+            throws IOException {
+        List<byte[]> bodies = new ArrayList<>();
+        long[] arrivals = new long[count];
+        for (int i = 0; i < count; i++) {
+            bodies.add(new byte[40 + i % 7]);
+            arrivals[i] = arrival.applyAsLong(i);
+        }
+        ArrivingStream stream = new ArrivingStream(bodies.stream().map(b -> frames(List.of(b))).toList(), arrivals);
+        FrameReader reader = new FrameReader(stream, 1 << 20, stream.clock::get);
+        reader.coalesceReads(coalesce);
+        for (byte[] body : bodies) {
+            assertThat(reader.next().body()).isEqualTo(body);
+        }
+        return reader.coalescedReads();
+    }
+
+    @Test
+    void aQuietStreamHandsOverEachLoneMessageWithoutWaitingToCoalesce() throws IOException {
+        // a message a second
+        assertThat(coalescedReads(5, i -> i * 1_000_000_000L, Duration.ofSeconds(30)))
+                .as("no read of a quiet stream waits for more to gather").isZero();
+    }
+
+    @Test
+    void oneRowTransactionsAtAThousandASecondAreNotHeldBack() throws IOException {
+        // Begin, row and Commit 20 microseconds apart, a transaction every millisecond
+        assertThat(coalescedReads(300, i -> (i / 3) * 1_000_000L + (i % 3) * 20_000L, Duration.ofSeconds(30)))
+                .as("3,000 messages a second are not a busy stream").isZero();
+    }
+
+    @Test
+    void aBusyStreamWaitsToGatherBeforeReading() throws IOException {
+        // a backlog: a message every 10 microseconds
+        assertThat(coalescedReads(500, i -> i * 10_000L, Duration.ofNanos(1)))
+                .as("once a millisecond has brought 100 messages, reads that find nothing waiting coalesce")
+                .isGreaterThan(0);
     }
 }
