@@ -2,6 +2,7 @@ package io.camelpgrepl.client;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,7 @@ final class ReplicationBootstrap {
     }
 
     /** What streaming starts with. */
-    record Started(ServerInfo serverInfo, long walSenderTimeoutMillis) {
+    record Started(ServerInfo serverInfo, long walSenderTimeoutMillis, Map<Integer, List<String>> primaryKeys) {
     }
 
     /**
@@ -56,6 +57,8 @@ final class ReplicationBootstrap {
         if (config.createPublication()) {
             ensurePublications(conn, config);
         }
+        // before the slot: a snapshot exported by creating it lasts only until the next command
+        Map<Integer, List<String>> primaryKeys = PrimaryKeyQuery.load(conn, config.publications());
         Lsn slotPosition = prepareSlot(conn, config, server);
         Lsn start = config.startLsn();
         if (start.isValid() && slotPosition != null && start.isBefore(slotPosition)) {
@@ -73,7 +76,7 @@ final class ReplicationBootstrap {
                 + "pgoutput v{}", config.slot(), config.publications(), config.endpoint(), versionText, systemId,
                 timeline, start.isValid() ? start : "the slot's position", proto);
         return new Started(new ServerInfo(systemId, (int) timeline, xlogPos, dbName, server.versionNum(), versionText,
-                proto), walSenderTimeout);
+                proto), walSenderTimeout, primaryKeys);
     }
 
     /** After the copy ended on request: drops the slot when {@code dropSlotOnStop} is set (a temporary one goes by itself). */

@@ -68,6 +68,8 @@ class BootstrapRepliesTest {
                     List.of(List.of("7000000000000000001", "1", "0/1000000", "postgres")));
             s.readQuery();
             s.rows(List.of("setting"), List.of(List.of("60000")));
+            s.readQuery(); // primary keys of the publication's tables
+            s.rows(List.of("oid", "attnum", "attname"), List.of());
             s.readQuery();
             s.rows(List.of("plugin", "database", "confirmed_flush_lsn"),
                     List.of(List.of("pgoutput", "postgres", "0/zz")));

@@ -156,6 +156,8 @@ public final class FakePgServer implements AutoCloseable {
                 } else if (sql.contains("pg_replication_slots")) {
                     rows(List.of("plugin", "database", "confirmed_flush_lsn"),
                             List.of(java.util.Arrays.asList("pgoutput", "postgres", "0/1000000")));
+                } else if (sql.contains("indisprimary")) {
+                    rows(List.of("oid", "attnum", "attname"), List.of());
                 } else if (sql.startsWith("START_REPLICATION")) {
                     send('W', new byte[] {0, 0, 0});
                     return sql;
