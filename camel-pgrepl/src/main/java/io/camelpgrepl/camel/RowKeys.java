@@ -30,13 +30,14 @@ final class RowKeys {
         return keyOf(change, change.operation() == RowChange.Operation.DELETE ? change.before() : change.after());
     }
 
-    /** On an UPDATE that changed the key: the old key; else null. */
+    /** On an UPDATE that changed the key (as far as the old tuple the server sent shows): the old key; else null. */
     Row oldKey(RowChange change, Row key) {
         if (change.operation() != RowChange.Operation.UPDATE || change.before() == null || key == null) {
             return null;
         }
         Row old = keyOf(change, change.before());
-        return old == null || old.sameValues(key) ? null : old;
+        // an old tuple without the key's columns (the identity index's only) cannot tell whether the key changed
+        return old == null || !old.keySet().equals(key.keySet()) || old.sameValues(key) ? null : old;
     }
 
     private Row keyOf(RowChange change, Map<String, Object> tuple) {
