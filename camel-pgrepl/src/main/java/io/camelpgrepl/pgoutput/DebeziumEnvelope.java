@@ -23,7 +23,7 @@ import java.util.Set;
  * as bytes: base64 in JSON), {@code ts_ms}, like Debezium's logical decoding message events.</li>
  * </ul>
  *
- * <p>{@code source}: {@code version}, {@code connector} ({@code postgresql}), {@code name} (the slot),
+ * <p>{@code source}: {@code version} (the jar manifest's Implementation-Version, else {@code unknown}), {@code connector} ({@code postgresql}), {@code name} (the slot),
  * {@code ts_ms} (commit time; null while a streamed transaction has not committed), {@code snapshot}
  * ({@code "true"} for snapshot rows, else {@code "false"}), {@code db}, {@code sequence} (a JSON array text of
  * two LSNs as decimal strings: the transaction's commit LSN and the event's), {@code schema}, {@code table},
