@@ -60,9 +60,25 @@ public final class PgReplConvertersLoader implements TypeConverterLoader, CamelC
                 }
                 return answer;
             });
+        addTypeConverter(registry, byte[].class, io.camelpgrepl.pgoutput.DebeziumEnvelope.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.envelopeToJsonBytes((io.camelpgrepl.pgoutput.DebeziumEnvelope) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
         addTypeConverter(registry, byte[].class, io.camelpgrepl.pgoutput.RelationInfo.class, false,
             (type, exchange, value) -> {
                 Object answer = io.camelpgrepl.camel.PgReplConverters.relationToJsonBytes((io.camelpgrepl.pgoutput.RelationInfo) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
+        addTypeConverter(registry, byte[].class, io.camelpgrepl.pgoutput.Row.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.rowToJsonBytes((io.camelpgrepl.pgoutput.Row) value);
                 if (false && answer == null) {
                     answer = Void.class;
                 }
@@ -140,6 +156,14 @@ public final class PgReplConvertersLoader implements TypeConverterLoader, CamelC
                 }
                 return answer;
             });
+        addTypeConverter(registry, java.io.InputStream.class, io.camelpgrepl.pgoutput.DebeziumEnvelope.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.envelopeToJsonStream((io.camelpgrepl.pgoutput.DebeziumEnvelope) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
         addTypeConverter(registry, java.io.InputStream.class, io.camelpgrepl.pgoutput.RelationInfo.class, false,
             (type, exchange, value) -> {
                 Object answer = io.camelpgrepl.camel.PgReplConverters.relationToJsonStream((io.camelpgrepl.pgoutput.RelationInfo) value);
@@ -164,9 +188,25 @@ public final class PgReplConvertersLoader implements TypeConverterLoader, CamelC
                 }
                 return answer;
             });
+        addTypeConverter(registry, java.lang.String.class, io.camelpgrepl.pgoutput.DebeziumEnvelope.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.envelopeToJson((io.camelpgrepl.pgoutput.DebeziumEnvelope) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
         addTypeConverter(registry, java.lang.String.class, io.camelpgrepl.pgoutput.RelationInfo.class, false,
             (type, exchange, value) -> {
                 Object answer = io.camelpgrepl.camel.PgReplConverters.relationToJson((io.camelpgrepl.pgoutput.RelationInfo) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
+        addTypeConverter(registry, java.lang.String.class, io.camelpgrepl.pgoutput.Row.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.rowToJson((io.camelpgrepl.pgoutput.Row) value);
                 if (false && answer == null) {
                     answer = Void.class;
                 }

@@ -1,10 +1,16 @@
 package io.camelpgrepl.camel;
 
+import java.util.List;
+import java.util.Map;
+
 import io.camelpgrepl.client.Lsn;
 import io.camelpgrepl.client.ReplicationEvent;
 import io.camelpgrepl.client.StreamingMode;
 import io.camelpgrepl.pgoutput.ChangeEvent;
 import io.camelpgrepl.pgoutput.ChangeStream;
+import io.camelpgrepl.pgoutput.DebeziumEnvelope;
+import io.camelpgrepl.pgoutput.RelationInfo;
+import io.camelpgrepl.pgoutput.Row;
 import io.camelpgrepl.pgoutput.RowChange;
 import io.camelpgrepl.pgoutput.TxInfo;
 import org.apache.camel.Exchange;
@@ -13,7 +19,9 @@ import org.apache.camel.Exchange;
  * {@code outputFormat=change}: decoded row changes, Begin/Commit with includeTransactionEvents, Relation with
  * includeRelationEvents, and the outcome of every streamed or prepared transaction whenever the stream can carry
  * them: their rows reach the route before the server knows whether they commit, so the route must hear of a
- * commit or an abort.
+ * commit or an abort. Also {@code outputFormat=debezium}: the same events, with row changes, truncates and messages
+ * in Debezium's envelope ({@link DebeziumEnvelope}). Every exchange gets its {@link EventIds event id}, every row
+ * change its {@link RowKeys key}.
  */
 final class ChangeExchangeMapper implements ExchangeMapper {
 
@@ -23,13 +31,24 @@ final class ChangeExchangeMapper implements ExchangeMapper {
     /** Whether the stream can carry rows of undecided (streamed or prepared) transactions, whose outcome must follow. */
     private final boolean outcomeEvents;
     private final ChangeStream changes;
+    private final RowKeys keys;
+    private final EventIds eventIds = new EventIds();
+    /** For outputFormat=debezium: source.db; null for outputFormat=change. */
+    private final String debeziumDatabase;
 
-    ChangeExchangeMapper(PgReplConfiguration cfg, int protoVersion, StreamingMode streaming) {
+    /**
+     * @param primaryKeys      primary key columns by relation OID ({@link RowKeys})
+     * @param debeziumDatabase the database name for Debezium envelopes, or null for plain row changes
+     */
+    ChangeExchangeMapper(PgReplConfiguration cfg, int protoVersion, StreamingMode streaming,
+                         Map<Integer, List<String>> primaryKeys, String debeziumDatabase) {
         this.slot = cfg.getSlot();
         this.transactionEvents = cfg.isIncludeTransactionEvents();
         this.relationEvents = cfg.isIncludeRelationEvents();
         this.outcomeEvents = transactionEvents || cfg.isTwoPhase() || streaming != StreamingMode.OFF;
         this.changes = new ChangeStream(protoVersion, streaming);
+        this.keys = new RowKeys(primaryKeys);
+        this.debeziumDatabase = debeziumDatabase;
     }
 
     @Override
@@ -54,6 +73,7 @@ final class ChangeExchangeMapper implements ExchangeMapper {
         } else {
             sent = false;
         }
+        eventIds.observe(ev);
         if (ev.ackLsn().isValid()) {
             sink.endOfTransaction(ev.ackLsn());
         } else if (ev instanceof ChangeEvent.LogicalMessage m && !m.transactional()) {
@@ -115,13 +135,24 @@ final class ChangeExchangeMapper implements ExchangeMapper {
         TxInfo tx = ev.tx();
         boolean hasXid = xid != 0 || tx != null;
         String operation = body instanceof RowChange || body instanceof ChangeEvent.TruncateChange ? type : null;
+        boolean data = operation != null || body instanceof ChangeEvent.LogicalMessage;
         // rows of a streamed or prepared transaction arrive before it commits (or aborts)
-        Boolean uncommitted = operation == null && !(body instanceof ChangeEvent.LogicalMessage) ? null
-                : tx != null && tx.kind() != TxInfo.Kind.REGULAR;
+        Boolean uncommitted = data ? tx != null && tx.kind() != TxInfo.Kind.REGULAR : null;
+        String eventId = data ? eventIds.of(ev)
+                : body instanceof RelationInfo ? null : EventIds.ofTransactionEvent(lsn, type);
+        Row key = null;
+        Row oldKey = null;
+        if (body instanceof RowChange rc) {
+            key = keys.key(rc);
+            oldKey = keys.oldKey(rc, key);
+        }
+        if (data && debeziumDatabase != null) {
+            body = DebeziumEnvelope.of(ev, slot, debeziumDatabase, System.currentTimeMillis());
+        }
         exchange.setIn(new PgReplMessage(exchange, body, lsn, type, slot,
                 tx != null && tx.commitLsn().isValid() ? tx.commitLsn() : null, tx != null ? tx.commitTime() : null,
                 hasXid, Integer.toUnsignedLong(xid != 0 ? xid : hasXid ? tx.xid() : 0), operation, schema, table,
-                uncommitted));
+                uncommitted, new PgReplMessage.Identity(eventId, key, oldKey)));
         sink.send(exchange, lsn);
     }
 }

@@ -8,9 +8,11 @@ public enum OutputFormat {
     /** A decoded row change (and, when asked for, transaction, relation and outcome events). */
     CHANGE,
     /** Every pgoutput message the server sends, as its bytes, one exchange each. */
-    RAW;
+    RAW,
+    /** As {@link #CHANGE}, with row changes, truncates and messages in Debezium's PostgreSQL envelope. */
+    DEBEZIUM;
 
-    /** Parses {@code change} or {@code raw}, case-insensitively. */
+    /** Parses {@code change}, {@code raw} or {@code debezium}, case-insensitively. */
     public static OutputFormat parse(String text) {
         return OptionValues.parse(OutputFormat.class, "outputFormat", text, OutputFormat::toString);
     }
@@ -24,7 +26,10 @@ public enum OutputFormat {
     /** A mapper for one connection: mappers keep per-stream state (relation cache, open transaction). */
     ExchangeMapper newMapper(PgReplConfiguration cfg, ReplicationClient client) {
         return switch (this) {
-            case CHANGE -> new ChangeExchangeMapper(cfg, client.serverInfo().protoVersion(), client.config().streaming());
+            case CHANGE -> new ChangeExchangeMapper(cfg, client.serverInfo().protoVersion(), client.config().streaming(),
+                    client.primaryKeys(), null);
+            case DEBEZIUM -> new ChangeExchangeMapper(cfg, client.serverInfo().protoVersion(),
+                    client.config().streaming(), client.primaryKeys(), client.serverInfo().database());
             case RAW -> new RawExchangeMapper(cfg.getSlot(), client.serverInfo().protoVersion(), client.config().streaming());
         };
     }

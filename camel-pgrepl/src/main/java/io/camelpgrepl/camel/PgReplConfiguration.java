@@ -121,7 +121,7 @@ public class PgReplConfiguration implements Cloneable {
     @UriParam(label = "consumer", enums = "none,any")
     private Origin origin;
 
-    @UriParam(label = "consumer", defaultValue = "change", enums = "change,raw")
+    @UriParam(label = "consumer", defaultValue = "change", enums = "change,raw,debezium")
     private OutputFormat outputFormat = OutputFormat.CHANGE;
 
     @UriParam(label = "consumer", defaultValue = "false")
@@ -459,7 +459,10 @@ public class PgReplConfiguration implements Cloneable {
         return outputFormat;
     }
 
-    /** The body of each exchange: change (a decoded row change) or raw (every pgoutput message as bytes, one exchange each). */
+    /**
+     * The body of each exchange: change (a decoded row change), raw (every pgoutput message as bytes, one exchange
+     * each) or debezium (row changes in Debezium's PostgreSQL envelope: before, after, source, op, ts_ms).
+     */
     public void setOutputFormat(OutputFormat outputFormat) {
         this.outputFormat = outputFormat;
     }

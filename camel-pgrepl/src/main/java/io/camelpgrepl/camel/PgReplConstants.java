@@ -34,6 +34,21 @@ public final class PgReplConstants {
                             + " with twoPhase); its STREAM_COMMIT, STREAM_ABORT, COMMIT_PREPARED or ROLLBACK_PREPARED"
                             + " exchange follows.", javaType = "Boolean")
     public static final String UNCOMMITTED = "CamelPgReplUncommitted";
+    @Metadata(description = "On row changes (change and debezium formats): the row's key as a Map of column name to"
+                            + " typed value: the primary key columns, or without a primary key the replica identity"
+                            + " columns (all columns with REPLICA IDENTITY FULL); none with REPLICA IDENTITY NOTHING."
+                            + " The new key on an UPDATE, the old one on a DELETE. Converts to JSON like a row.",
+              javaType = "java.util.Map")
+    public static final String KEY = "CamelPgReplKey";
+    @Metadata(description = "On an UPDATE that changed the row's key: the old key (same form as CamelPgReplKey).",
+              javaType = "java.util.Map")
+    public static final String OLD_KEY = "CamelPgReplOldKey";
+    @Metadata(description = "A String unique within the slot and identical on every redelivery: for row changes,"
+                            + " truncates and messages the WAL record's LSN and the event's ordinal within that record"
+                            + " (rows of one COPY share a record), e.g. 0/1A2B3C8:0; for transaction events their LSN"
+                            + " and type, e.g. 0/1A2B400:COMMIT. Not set in raw format or on RELATION exchanges.",
+              javaType = "String")
+    public static final String EVENT_ID = "CamelPgReplEventId";
     @Metadata(description = "On the STOPPED exchange: the LSN that proved stopAtLsn was reached.",
               javaType = "io.camelpgrepl.client.Lsn")
     public static final String STOPPED_AT = "CamelPgReplStoppedAt";

@@ -12,7 +12,10 @@ import io.camelpgrepl.client.SslMode;
 import io.camelpgrepl.client.SslNegotiation;
 import io.camelpgrepl.client.StreamingMode;
 import io.camelpgrepl.pgoutput.ChangeEvent;
+import io.camelpgrepl.pgoutput.ChangeJson;
+import io.camelpgrepl.pgoutput.DebeziumEnvelope;
 import io.camelpgrepl.pgoutput.RelationInfo;
+import io.camelpgrepl.pgoutput.Row;
 import io.camelpgrepl.pgoutput.RowChange;
 import org.apache.camel.Converter;
 
@@ -103,7 +106,7 @@ public final class PgReplConverters {
         return Origin.parse(text);
     }
 
-    /** outputFormat: change or raw. */
+    /** outputFormat: change, raw or debezium. */
     @Converter
     public static OutputFormat toOutputFormat(String text) {
         return OutputFormat.parse(text);
@@ -131,6 +134,36 @@ public final class PgReplConverters {
     @Converter
     public static InputStream eventToJsonStream(ChangeEvent event) {
         return new ByteArrayInputStream(eventToJsonBytes(event));
+    }
+
+    /** A Debezium envelope (outputFormat=debezium) as JSON. */
+    @Converter
+    public static String envelopeToJson(DebeziumEnvelope envelope) {
+        return envelope.toJson();
+    }
+
+    /** A Debezium envelope as UTF-8 JSON. */
+    @Converter
+    public static byte[] envelopeToJsonBytes(DebeziumEnvelope envelope) {
+        return envelope.toJson().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A Debezium envelope as a stream of UTF-8 JSON. */
+    @Converter
+    public static InputStream envelopeToJsonStream(DebeziumEnvelope envelope) {
+        return new ByteArrayInputStream(envelopeToJsonBytes(envelope));
+    }
+
+    /** A row's key ({@code CamelPgReplKey}) or any typed row as JSON, e.g. {@code {"id":42}}: a Kafka key. */
+    @Converter
+    public static String rowToJson(Row row) {
+        return ChangeJson.toJson(row);
+    }
+
+    /** A row's key as UTF-8 JSON. */
+    @Converter
+    public static byte[] rowToJsonBytes(Row row) {
+        return ChangeJson.toJson(row).getBytes(StandardCharsets.UTF_8);
     }
 
     /** A table's shape as JSON. */

@@ -27,6 +27,17 @@ final class PgReplMessage extends DefaultMessage {
     private final String schema;
     private final String table;
     private final Boolean uncommitted;
+    private final Identity identity;
+
+    /**
+     * The event id and, on row changes, the row's key and (after a key change) old key; each may be null.
+     *
+     * @param key    a map of column name to typed value
+     * @param oldKey likewise
+     */
+    record Identity(String eventId, Map<String, Object> key, Map<String, Object> oldKey) {
+        static final Identity NONE = new Identity(null, null, null);
+    }
 
     /**
      * @param commitLsn       null when unknown
@@ -36,10 +47,11 @@ final class PgReplMessage extends DefaultMessage {
      * @param schema          with {@code table}: the changed table, or null
      * @param uncommitted     for row changes, truncates and messages: whether their transaction is still open; else
      *                        null
+     * @param identity        event id and key headers
      */
     PgReplMessage(Exchange exchange, Object body, Lsn lsn, String messageType, String slot, Lsn commitLsn,
                   Instant commitTimestamp, boolean hasXid, long xid, String operation, String schema, String table,
-                  Boolean uncommitted) {
+                  Boolean uncommitted, Identity identity) {
         super(exchange);
         setBody(body);
         this.lsn = lsn;
@@ -53,6 +65,7 @@ final class PgReplMessage extends DefaultMessage {
         this.schema = schema;
         this.table = table;
         this.uncommitted = uncommitted;
+        this.identity = identity;
     }
 
     @Override
@@ -78,6 +91,15 @@ final class PgReplMessage extends DefaultMessage {
         }
         if (uncommitted != null) {
             map.put(PgReplConstants.UNCOMMITTED, uncommitted);
+        }
+        if (identity.eventId() != null) {
+            map.put(PgReplConstants.EVENT_ID, identity.eventId());
+        }
+        if (identity.key() != null) {
+            map.put(PgReplConstants.KEY, identity.key());
+        }
+        if (identity.oldKey() != null) {
+            map.put(PgReplConstants.OLD_KEY, identity.oldKey());
         }
     }
 

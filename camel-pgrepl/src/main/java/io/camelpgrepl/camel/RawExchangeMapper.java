@@ -53,7 +53,8 @@ final class RawExchangeMapper implements ExchangeMapper {
         String type = frame.typeName();
         exchange.setIn(new PgReplMessage(exchange, bytes(wal.data()), lsn, type, slot, commitLsn, commitTime,
                 xid != null, xid != null ? Integer.toUnsignedLong(xid) : 0, frame.isRowChange() ? type : null,
-                rel != null ? rel.schema() : null, rel != null ? rel.table() : null, null));
+                rel != null ? rel.schema() : null, rel != null ? rel.table() : null, null,
+                PgReplMessage.Identity.NONE));
         sink.send(exchange, lsn);
         if (frame.endsTransaction()) {
             sink.endOfTransaction(frame.ackLsn());

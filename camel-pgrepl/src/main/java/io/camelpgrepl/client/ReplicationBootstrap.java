@@ -3,6 +3,7 @@ package io.camelpgrepl.client;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,8 @@ final class ReplicationBootstrap {
     }
 
     /** What streaming starts with. */
-    record Started(ServerInfo serverInfo, long walSenderTimeoutMillis, SlotStatus slotStatus) {
+    record Started(ServerInfo serverInfo, long walSenderTimeoutMillis, SlotStatus slotStatus,
+                   Map<Integer, List<String>> primaryKeys) {
     }
 
     /** {@link #start(PgConnection, ReplicationConfig, ConnectAttempt)} with an attempt of its own. */
@@ -71,6 +73,8 @@ final class ReplicationBootstrap {
             ensurePublications(conn, config);
         }
         long walSenderTimeout = ServerChecks.check(conn, config);
+        // before the slot: a snapshot exported by creating it lasts only until the next command
+        Map<Integer, List<String>> primaryKeys = PrimaryKeyQuery.load(conn, config.publications());
         SlotState slot = prepareSlot(conn, config, server, attempt);
         Lsn slotPosition = slot.confirmedFlush();
         Lsn start = config.startLsn();
@@ -91,7 +95,7 @@ final class ReplicationBootstrap {
                 + "pgoutput v{}", config.slot(), config.publications(), config.endpoint(), versionText, systemId,
                 timeline, start.isValid() ? start : "the slot's position", proto);
         return new Started(new ServerInfo(systemId, (int) timeline, xlogPos, dbName, server.versionNum(), versionText,
-                proto), walSenderTimeout, slot.status());
+                proto), walSenderTimeout, slot.status(), primaryKeys);
     }
 
     /** After the copy ended on request: drops the slot when {@code dropSlotOnStop} is set (a temporary one goes by itself). */

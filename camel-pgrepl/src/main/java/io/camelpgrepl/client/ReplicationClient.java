@@ -1,6 +1,8 @@
 package io.camelpgrepl.client;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -33,6 +35,7 @@ public final class ReplicationClient implements AutoCloseable {
     private final PgConnection conn;
     private final ServerInfo serverInfo;
     private final SlotStatus slotStatus;
+    private final Map<Integer, List<String>> primaryKeys;
     private final EventBuffer queue;
     private final StreamState state = new StreamState();
     private final FeedbackLoop feedbackLoop;
@@ -49,6 +52,7 @@ public final class ReplicationClient implements AutoCloseable {
         this.conn = conn;
         this.serverInfo = started.serverInfo();
         this.slotStatus = started.slotStatus();
+        this.primaryKeys = started.primaryKeys();
         this.queue = new EventBuffer(config.bufferEvents());
         this.feedbackLoop = new FeedbackLoop(config, conn, state, started.walSenderTimeoutMillis());
         String name = "pgrepl-" + config.slot();
@@ -163,6 +167,14 @@ public final class ReplicationClient implements AutoCloseable {
     /** The slot's health as read when connecting (null when unknown, e.g. a slot missing until START_REPLICATION). */
     public SlotStatus slotStatus() {
         return slotStatus;
+    }
+
+    /**
+     * The primary key columns (in column order) of each table of the publications when the stream started, by
+     * relation OID (pgoutput's relation id); tables without a primary key are absent.
+     */
+    public Map<Integer, List<String>> primaryKeys() {
+        return primaryKeys;
     }
 
     public ReplicationConfig config() {

@@ -3,8 +3,10 @@ package io.camelpgrepl.pgoutput;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -46,6 +48,37 @@ public final class Row extends AbstractMap<String, Object> {
     /** The type OID of entry {@code i}'s column. */
     public int typeOid(int i) {
         return relation.columns().get(column(i)).typeOid();
+    }
+
+    /**
+     * The entries named {@code names}, in that order, as a row of their own (same values and types), or null when
+     * this row lacks one of them: a key picked out of a row.
+     */
+    public Row select(List<String> names) {
+        int[] cols = new int[names.size()];
+        Object[] vals = new Object[names.size()];
+        for (int k = 0; k < cols.length; k++) {
+            int i = indexOf(names.get(k));
+            if (i < 0) {
+                return null;
+            }
+            cols[k] = column(i);
+            vals[k] = values[i];
+        }
+        return new Row(relation, cols, vals);
+    }
+
+    /** Whether {@code other} has the same names and values, comparing arrays ({@code bytea}) by content. */
+    public boolean sameValues(Row other) {
+        if (other == null || other.size() != size()) {
+            return false;
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!name(i).equals(other.name(i)) || !Objects.deepEquals(values[i], other.values[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int column(int i) {

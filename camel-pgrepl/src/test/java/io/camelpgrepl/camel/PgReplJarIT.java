@@ -41,6 +41,8 @@ class PgReplJarIT {
             for (String option : PgReplComponentJsonTest.DESIGN_OPTIONS) {
                 assertThat(json).as("option %s in the packaged component JSON", option).contains("\"" + option + "\": {");
             }
+            assertThat(jar.getManifest().getMainAttributes().getValue("Implementation-Version"))
+                    .as("the version the Debezium envelope puts in source.version").isNotBlank();
         }
     }
 }

@@ -38,7 +38,8 @@ class PgReplMessageTest {
     private Exchange exchange(boolean hasXid, String operation, String schema) {
         Exchange exchange = new DefaultExchange(context);
         exchange.setIn(new PgReplMessage(exchange, "body", LSN, "INSERT", "slot1", COMMIT, TIME, hasXid, 42, operation,
-                schema, schema == null ? null : "items", operation == null ? null : Boolean.FALSE));
+                schema, schema == null ? null : "items", operation == null ? null : Boolean.FALSE,
+                PgReplMessage.Identity.NONE));
         return exchange;
     }
 

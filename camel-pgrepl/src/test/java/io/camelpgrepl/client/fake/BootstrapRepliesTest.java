@@ -67,6 +67,8 @@ class BootstrapRepliesTest {
             s.identifySystem();
             s.readQuery();
             s.setupChecks();
+            s.readQuery(); // primary keys of the publication's tables
+            s.rows(List.of("oid", "attnum", "attname"), List.of());
             s.readQuery();
             s.slot("0/zz");
             s.readMessage(); // Terminate

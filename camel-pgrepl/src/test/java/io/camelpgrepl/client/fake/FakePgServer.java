@@ -188,6 +188,8 @@ public final class FakePgServer implements AutoCloseable {
                     setupChecks();
                 } else if (sql.contains("pg_replication_slots")) {
                     slot("0/1000000");
+                } else if (sql.contains("indisprimary")) {
+                    rows(List.of("oid", "attnum", "attname"), List.of());
                 } else if (sql.startsWith("START_REPLICATION")) {
                     send('W', new byte[] {0, 0, 0});
                     return sql;

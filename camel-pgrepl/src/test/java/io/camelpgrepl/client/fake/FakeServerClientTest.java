@@ -216,6 +216,8 @@ class FakeServerClientTest {
             s.identifySystem();
             s.readQuery();
             s.setupChecks();
+            s.readQuery(); // primary keys of the publication's tables
+            s.rows(List.of("oid", "attnum", "attname"), List.of());
             s.readQuery();
             s.rows(List.of("plugin"), List.of()); // no such slot
             s.readQuery(); // CREATE_REPLICATION_SLOT: waits as for a long transaction
