@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.camelpgrepl.testing.PostgresServer;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.main.Main;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 
@@ -41,7 +42,9 @@ public final class KafkaPipeline extends RouteBuilder {
                 // many records in flight, acknowledged in commit order however the broker's acks come back
                 + "&maxInflight={{pipeline.maxInflight:256}}&statusInterval={{pipeline.statusInterval:10s}}")
                 .routeId(ROUTE)
-                .process(RecordKeys::setKeyAndEventId)
+                // the row's key as JSON ({"id":42}) partitions the topic; the event id travels as a record header
+                .setHeader(KafkaConstants.KEY, header("CamelPgReplKey").convertToString())
+                .setHeader(EVENT_ID_HEADER, header("CamelPgReplEventId"))
                 .setHeader(COMMIT_LSN_HEADER, header("CamelPgReplCommitLsn").convertToString())
                 .convertBodyTo(String.class) // the change as JSON (the component's converter, no Jackson needed)
                 .to("kafka:{{pipeline.topic:orders-cdc}}?brokers={{kafka.brokers}}&requestRequiredAcks=all");
