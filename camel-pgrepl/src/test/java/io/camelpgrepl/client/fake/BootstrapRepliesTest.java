@@ -63,13 +63,7 @@ class BootstrapRepliesTest {
         try (FakePgServer server = new FakePgServer(s -> {
             s.readStartup();
             s.acceptLogin("16.4");
-            s.readQuery();
-            s.identifySystem();
-            s.readQuery();
-            s.setupChecks();
-            s.readQuery(); // primary keys of the publication's tables
-            s.rows(List.of("oid", "attnum", "attname"), List.of());
-            s.readQuery();
+            s.answerUntilSlotQuery();
             s.slot("0/zz");
             s.readMessage(); // Terminate
         })) {

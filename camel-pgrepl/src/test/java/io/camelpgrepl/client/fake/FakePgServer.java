@@ -189,7 +189,7 @@ public final class FakePgServer implements AutoCloseable {
                 } else if (sql.contains("pg_replication_slots")) {
                     slot("0/1000000");
                 } else if (sql.contains("indisprimary")) {
-                    rows(List.of("oid", "attnum", "attname"), List.of());
+                    primaryKeys();
                 } else if (sql.startsWith("START_REPLICATION")) {
                     send('W', new byte[] {0, 0, 0});
                     return sql;
@@ -203,6 +203,25 @@ public final class FakePgServer implements AutoCloseable {
         public void identifySystem() throws IOException {
             rows(List.of("systemid", "timeline", "xlogpos", "dbname"),
                     List.of(List.of("7000000000000000001", "1", "0/1000000", "postgres")));
+        }
+
+        /** The primary keys of the publication's tables: none. */
+        public void primaryKeys() throws IOException {
+            rows(List.of("oid", "attnum", "attname"), List.of());
+        }
+
+        /**
+         * Reads and answers the bootstrap's queries in their order up to the slot query, and reads that one too:
+         * IDENTIFY_SYSTEM, the setup checks, the primary keys (none). The caller answers the slot query.
+         */
+        public void answerUntilSlotQuery() throws IOException {
+            readQuery();
+            identifySystem();
+            readQuery();
+            setupChecks();
+            readQuery();
+            primaryKeys();
+            readQuery();
         }
 
         /** Answers the setup checks: wal_sender_timeout 60 s, wal_level logical, publications exist. */

@@ -212,13 +212,7 @@ class FakeServerClientTest {
         try (FakePgServer server = new FakePgServer(s -> {
             s.readStartup();
             s.acceptLogin("16.4");
-            s.readQuery();
-            s.identifySystem();
-            s.readQuery();
-            s.setupChecks();
-            s.readQuery(); // primary keys of the publication's tables
-            s.rows(List.of("oid", "attnum", "attname"), List.of());
-            s.readQuery();
+            s.answerUntilSlotQuery();
             s.rows(List.of("plugin"), List.of()); // no such slot
             s.readQuery(); // CREATE_REPLICATION_SLOT: waits as for a long transaction
             release.await();
