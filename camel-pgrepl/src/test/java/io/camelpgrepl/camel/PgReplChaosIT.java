@@ -201,7 +201,7 @@ class PgReplChaosIT extends CamelTestSupport {
     }
 
     @Test
-    void aServerCrashMidTransactionRedeliversASuffixAndLosesNothing() throws Exception {
+    void aServerCrashMidTransactionLosesNothingAndDeliversNothingUncommitted() throws Exception {
         SlotFixture f = SlotFixture.create(PG.server(), "chaos_crash");
         String uri = f.uri() + "&includeTransactionEvents=true&statusInterval=100ms&reconnectDelay=100ms"
                      + "&reconnectMaxDelay=500ms&reconnectMaxAttempts=0";
@@ -246,8 +246,8 @@ class PgReplChaosIT extends CamelTestSupport {
 
         assertThat(arrivals.orderViolation()).as("at least once, in commit order, nothing lost, nothing uncommitted"
                 + " (%d arrivals for %d rows)", arrivals.received(), rows).isNull();
-        assertThat(arrivals.restarts()).as("the transaction the route was in when the server crashed is redelivered")
-                .isGreaterThanOrEqualTo(1);
+        // Whether a suffix is redelivered depends on how much the client had buffered before the crash: the consumer
+        // resumes from what it acknowledged itself, so a fully buffered stream continues without repeats.
         assertThat(state("crash").reconnects()).as("reconnected after the crash").isGreaterThanOrEqualTo(1);
     }
 }
