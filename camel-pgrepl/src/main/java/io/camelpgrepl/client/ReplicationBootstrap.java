@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything between login and streaming, on the replication connection: IDENTIFY_SYSTEM, the server's version
  * ({@link ServerCapabilities}) and {@code wal_sender_timeout}, the publications and the slot (checked, created when
- * asked), the start position check, and START_REPLICATION; and dropping the slot when the stream ends, when asked.
+ * asked; with an initial snapshot, by {@link InitialSnapshot}), the start position check, and START_REPLICATION; and
+ * dropping the slot when the stream ends, when asked.
  * Every reply is checked for its shape: a wrong number of rows or columns, or a value that does not parse, is a
  * {@link ProtocolException} naming the command.
  */
@@ -21,16 +22,23 @@ final class ReplicationBootstrap {
     private ReplicationBootstrap() {
     }
 
-    /** What streaming starts with. */
-    record Started(ServerInfo serverInfo, long walSenderTimeoutMillis) {
+    /**
+     * What streaming starts with.
+     *
+     * @param stream the configuration streamed with: {@code config}, or after a {@link SnapshotMode#INITIAL_ONLY}
+     *               snapshot its temporary slot, bounded at the snapshot's consistent point
+     */
+    record Started(ServerInfo serverInfo, long walSenderTimeoutMillis, ReplicationConfig stream) {
     }
 
     /**
      * Runs the steps up to and including START_REPLICATION; on return the connection is in copy-both mode.
      *
+     * @param snapshot receives the initial snapshot when one is taken (see {@link InitialSnapshot}); null without
+     *                 snapshotMode
      * @throws ReplicationException a typed error; the caller closes the connection
      */
-    static Started start(PgConnection conn, ReplicationConfig config) {
+    static Started start(PgConnection conn, ReplicationConfig config, SnapshotListener snapshot) {
         List<String> id = singleRow(conn.query("IDENTIFY_SYSTEM"), "IDENTIFY_SYSTEM", 4);
         String systemId = id.get(0);
         if (systemId == null || systemId.isEmpty() || !systemId.chars().allMatch(Character::isDigit)) {
@@ -56,7 +64,18 @@ final class ReplicationBootstrap {
         if (config.createPublication()) {
             ensurePublications(conn, config);
         }
-        Lsn slotPosition = prepareSlot(conn, config, server);
+        ReplicationConfig stream = config;
+        Lsn slotPosition;
+        if (config.snapshotMode() == SnapshotMode.INITIAL_ONLY) {
+            // the one-off snapshot leaves the configured slot alone: its own temporary slot ends the stream at once
+            InitialSnapshot.Taken taken = InitialSnapshot.take(conn, config, server, snapshot);
+            stream = config.toBuilder().slot(taken.slot()).temporarySlot(true).startLsn(Lsn.INVALID)
+                    .stopAtLsn(taken.consistentPoint()).streaming(StreamingMode.OFF).twoPhase(false)
+                    .snapshotMode(SnapshotMode.NEVER).build();
+            slotPosition = taken.consistentPoint();
+        } else {
+            slotPosition = prepareSlot(conn, config, server, snapshot);
+        }
         Lsn start = config.startLsn();
         if (start.isValid() && slotPosition != null && start.isBefore(slotPosition)) {
             String msg = "startLsn " + start + " is older than slot '" + config.slot() + "' confirmed_flush_lsn "
@@ -67,13 +86,13 @@ final class ReplicationBootstrap {
             }
             LOG.warn(msg);
         }
-        conn.startCopyBoth(startReplicationCommand(config, proto, server),
+        conn.startCopyBoth(startReplicationCommand(stream, proto, server),
                 "START_REPLICATION for slot '" + config.slot() + "' on " + config.endpoint() + " failed");
         LOG.info("Streaming slot '{}' (publications {}) from {}: PostgreSQL {}, system {}, timeline {}, from {}, "
                 + "pgoutput v{}", config.slot(), config.publications(), config.endpoint(), versionText, systemId,
                 timeline, start.isValid() ? start : "the slot's position", proto);
         return new Started(new ServerInfo(systemId, (int) timeline, xlogPos, dbName, server.versionNum(), versionText,
-                proto), walSenderTimeout);
+                proto), walSenderTimeout, stream);
     }
 
     /** After the copy ended on request: drops the slot when {@code dropSlotOnStop} is set (a temporary one goes by itself). */
@@ -134,8 +153,12 @@ final class ReplicationBootstrap {
         }
     }
 
-    /** Checks (and creates, when asked) the slot; returns its confirmed_flush_lsn, or null when unknown. */
-    private static Lsn prepareSlot(PgConnection conn, ReplicationConfig config, ServerCapabilities server) {
+    /**
+     * Checks (and creates, when asked: with snapshotMode=initial, through {@link InitialSnapshot}) the slot; returns
+     * its confirmed_flush_lsn, or null when unknown.
+     */
+    private static Lsn prepareSlot(PgConnection conn, ReplicationConfig config, ServerCapabilities server,
+                                   SnapshotListener snapshot) {
         String slot = config.slot();
         String query = "slot query for '" + slot + "'";
         List<List<String>> rows = conn.query("SELECT plugin, database, confirmed_flush_lsn FROM "
@@ -154,6 +177,9 @@ final class ReplicationBootstrap {
         }
         if (!config.createSlot()) {
             return null; // START_REPLICATION reports the missing slot with the server's own error (42704).
+        }
+        if (config.snapshotMode() == SnapshotMode.INITIAL) {
+            return InitialSnapshot.take(conn, config, server, snapshot).consistentPoint();
         }
         String sql = "CREATE_REPLICATION_SLOT " + SqlQuoting.identifier(slot) + (config.temporarySlot() ? " TEMPORARY"
                 : "") + " LOGICAL pgoutput" + server.createSlotOptions(config);

@@ -39,8 +39,8 @@ public final class ReplicationClient implements AutoCloseable {
     // Consumer-side state.
     private boolean endSeen;
 
-    private ReplicationClient(ReplicationConfig config, PgConnection conn, ReplicationBootstrap.Started started) {
-        this.config = config;
+    private ReplicationClient(PgConnection conn, ReplicationBootstrap.Started started) {
+        this.config = started.stream();
         this.conn = conn;
         this.serverInfo = started.serverInfo();
         this.queue = new EventBuffer(config.bufferEvents());
@@ -60,9 +60,27 @@ public final class ReplicationClient implements AutoCloseable {
      *                              attempt may succeed
      */
     public static ReplicationClient connect(ReplicationConfig config) {
+        return connect(config, null);
+    }
+
+    /**
+     * As {@link #connect(ReplicationConfig)}, and when {@link ReplicationConfig#snapshotMode()} asks for an initial
+     * snapshot (initial: this connect creates the slot; initialOnly: always), reads it first and hands it to
+     * {@code snapshot} on this thread; the stream then starts at the snapshot's consistent point. With initialOnly
+     * the stream ends right there: {@link #recv()} returns {@link ReplicationEvent.StoppedAt}, then null.
+     *
+     * @param snapshot receives the snapshot's rows; may be null when snapshotMode is never
+     * @throws ReplicationException a typed error; what {@code snapshot} throws passes through, after the connection
+     *                              (and with it the snapshot's temporary slot) is closed
+     */
+    public static ReplicationClient connect(ReplicationConfig config, SnapshotListener snapshot) {
+        if (snapshot == null && config.snapshotMode() != SnapshotMode.NEVER) {
+            throw new ConfigurationException("snapshotMode=" + config.snapshotMode() + " needs a SnapshotListener to"
+                    + " hand the rows to: use connect(config, listener)");
+        }
         PgConnection conn = PgConnection.open(config);
         try {
-            ReplicationClient client = new ReplicationClient(config, conn, ReplicationBootstrap.start(conn, config));
+            ReplicationClient client = new ReplicationClient(conn, ReplicationBootstrap.start(conn, config, snapshot));
             conn.coalesceReads(config.readCoalesce());
             client.reader.start();
             client.feedback.start();
@@ -124,6 +142,7 @@ public final class ReplicationClient implements AutoCloseable {
         return serverInfo;
     }
 
+    /** The configuration streamed with: as given, except after an initialOnly snapshot (its temporary slot). */
     public ReplicationConfig config() {
         return config;
     }
