@@ -12,6 +12,7 @@ import io.camelpgrepl.client.ReplicationClient;
 import io.camelpgrepl.client.ReplicationException;
 import io.camelpgrepl.client.ServerErrorException;
 import io.camelpgrepl.client.ServerInfo;
+import io.camelpgrepl.client.SnapshotMode;
 import io.camelpgrepl.camel.PgReplConsumerState.State;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,8 +120,10 @@ final class ReplicationLoop implements Runnable {
                 }
                 ReplicationSession.Outcome outcome;
                 try {
+                    // with snapshotMode, connect hands the snapshot to the route before it starts the stream
                     ReplicationClient client = ReplicationClient.connect(
-                            cfg.toReplicationConfig(consumer.getEndpoint().getCamelContext(), acknowledged));
+                            cfg.toReplicationConfig(consumer.getEndpoint().getCamelContext(), acknowledged),
+                            cfg.getSnapshotMode() == SnapshotMode.NEVER ? null : new SnapshotExchanges(this, consumer));
                     serverInfo = client.serverInfo();
                     ReplicationSession s = new ReplicationSession(this, consumer, client, acknowledged);
                     session = s;
@@ -165,6 +168,8 @@ final class ReplicationLoop implements Runnable {
                     sleep(delay);
                     delay = nextDelay(delay);
                     continue;
+                } catch (SnapshotAbandoned e) {
+                    outcome = e.outcome();
                 } catch (RuntimeException e) {
                     recordError(e);
                     state = State.FAILED;
@@ -176,8 +181,13 @@ final class ReplicationLoop implements Runnable {
                         return;
                     case STOPPED_AT:
                         state = State.STOPPED;
-                        LOG.info("pgrepl consumer of slot '{}' reached stopAtLsn {}; streaming ended", cfg.getSlot(),
-                                cfg.getStopAtLsn());
+                        if (cfg.getSnapshotMode() == SnapshotMode.INITIAL_ONLY) {
+                            LOG.info("pgrepl consumer of slot '{}' read its initial snapshot (snapshotMode=initialOnly);"
+                                     + " done", cfg.getSlot());
+                        } else {
+                            LOG.info("pgrepl consumer of slot '{}' reached stopAtLsn {}; streaming ended", cfg.getSlot(),
+                                    cfg.getStopAtLsn());
+                        }
                         return;
                     case FAILED:
                         state = State.FAILED;
@@ -228,6 +238,11 @@ final class ReplicationLoop implements Runnable {
     void recordError(Throwable e) {
         lastError = e.getMessage();
         lastErrorTime = Instant.now();
+    }
+
+    /** The initial snapshot is being read (its rows are flowing into the route). */
+    void snapshotStarted() {
+        state = State.SNAPSHOT;
     }
 
     /** A session confirmed {@code lsn}: every exchange up to it completed. */
