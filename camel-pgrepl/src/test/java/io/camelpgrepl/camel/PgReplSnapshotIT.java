@@ -62,6 +62,21 @@ class PgReplSnapshotIT extends CamelTestSupport {
         return (PgReplConsumer) context.getRoute(routeId).getConsumer();
     }
 
+    /** Adds route {@code routeId} from {@code uri} to mock:{@code routeId}; its 10th exchange waits for {@code release}. */
+    private void addRouteHeldAtTheTenthExchange(String uri, String routeId, AtomicInteger reads, CountDownLatch release)
+            throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId(routeId).process(e -> {
+                    if (reads.incrementAndGet() == 10) {
+                        release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    }
+                }).to("mock:" + routeId);
+            }
+        });
+    }
+
     private static List<Object> ids(List<Exchange> exchanges, String type) {
         return exchanges.stream().filter(e -> type.equals(e.getMessage().getHeader(PgReplConstants.MESSAGE_TYPE)))
                 .map(e -> e.getMessage().getBody(RowChange.class).after().get("id")).collect(Collectors.toList());
@@ -72,6 +87,8 @@ class PgReplSnapshotIT extends CamelTestSupport {
             throws Exception {
         String uri = prepare(3, "snapshotMode=initial");
         CountDownLatch release = new CountDownLatch(1);
+        MockEndpoint mock = getMockEndpoint("mock:rows");
+        mock.expectedMessageCount(4);
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -82,7 +99,6 @@ class PgReplSnapshotIT extends CamelTestSupport {
                 }).to("mock:rows");
             }
         });
-        MockEndpoint mock = getMockEndpoint("mock:rows");
 
         await().atMost(WAIT).until(() -> snapshotSlots() == 1);
         assertThat(consumer("snap").snapshot().state()).isEqualTo(PgReplConsumerState.State.SNAPSHOT);
@@ -91,7 +107,6 @@ class PgReplSnapshotIT extends CamelTestSupport {
         await().atMost(WAIT).until(() -> slots() == 1);
         fixture.sql("INSERT INTO items VALUES (4, 'streamed')");
 
-        mock.expectedMessageCount(4);
         mock.assertIsSatisfied(WAIT.toMillis());
         List<Exchange> received = mock.getReceivedExchanges();
         assertThat(received).extracting(e -> e.getMessage().getHeader(PgReplConstants.OPERATION))
@@ -119,14 +134,14 @@ class PgReplSnapshotIT extends CamelTestSupport {
     @Test
     void initialOnlyEndsWithStoppedThenTheConsumerStopsLeavingNoSlot() throws Exception {
         String uri = prepare(2, "snapshotMode=initialOnly");
+        MockEndpoint mock = getMockEndpoint("mock:once");
+        mock.expectedMessageCount(3);
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from(uri).routeId("once").to("mock:once");
             }
         });
-        MockEndpoint mock = getMockEndpoint("mock:once");
-        mock.expectedMessageCount(3);
 
         mock.assertIsSatisfied(WAIT.toMillis());
         assertThat(mock.getReceivedExchanges()).extracting(e -> e.getMessage().getHeader(PgReplConstants.MESSAGE_TYPE))
@@ -142,18 +157,8 @@ class PgReplSnapshotIT extends CamelTestSupport {
         String uri = prepare(50, "snapshotMode=initial");
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger reads = new AtomicInteger();
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(uri).routeId("stopped").autoStartup(false).process(e -> {
-                    if (reads.incrementAndGet() == 10) {
-                        release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
-                    }
-                }).to("mock:stopped");
-            }
-        });
+        addRouteHeldAtTheTenthExchange(uri, "stopped", reads, release);
         MockEndpoint mock = getMockEndpoint("mock:stopped");
-        context.getRouteController().startRoute("stopped");
         await().atMost(WAIT).until(() -> reads.get() == 10);
 
         Thread stopper = new Thread(() -> {
@@ -173,10 +178,10 @@ class PgReplSnapshotIT extends CamelTestSupport {
         await().atMost(WAIT).untilAsserted(() -> assertThat(snapshotSlots()).isZero());
 
         mock.reset();
+        mock.expectedMessageCount(51);
         context.getRouteController().startRoute("stopped");
         await().atMost(WAIT).until(() -> slots() == 1);
         fixture.sql("INSERT INTO items VALUES (51, 'streamed')");
-        mock.expectedMessageCount(51);
         mock.assertIsSatisfied(WAIT.toMillis());
         assertThat(ids(mock.getReceivedExchanges(), "READ")).as("the whole snapshot, again")
                 .hasSize(50).doesNotHaveDuplicates();
@@ -188,16 +193,7 @@ class PgReplSnapshotIT extends CamelTestSupport {
         String uri = prepare(50, "snapshotMode=initial&applicationName=snapshot_it_crash");
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger reads = new AtomicInteger();
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(uri).routeId("crash").process(e -> {
-                    if (reads.incrementAndGet() == 10) {
-                        release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
-                    }
-                }).to("mock:crash");
-            }
-        });
+        addRouteHeldAtTheTenthExchange(uri, "crash", reads, release);
         MockEndpoint mock = getMockEndpoint("mock:crash");
         await().atMost(WAIT).until(() -> reads.get() == 10);
 
