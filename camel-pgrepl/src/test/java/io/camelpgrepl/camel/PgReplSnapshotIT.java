@@ -62,9 +62,25 @@ class PgReplSnapshotIT extends CamelTestSupport {
         return (PgReplConsumer) context.getRoute(routeId).getConsumer();
     }
 
-    /** Adds route {@code routeId} from {@code uri} to mock:{@code routeId}; its 10th exchange waits for {@code release}. */
-    private void addRouteHeldAtTheTenthExchange(String uri, String routeId, AtomicInteger reads, CountDownLatch release)
-            throws Exception {
+    /** Adds route {@code routeId} from {@code uri} to mock:{@code routeId}, expecting {@code count} exchanges there. */
+    private MockEndpoint routeToMock(String uri, String routeId, int count) throws Exception {
+        MockEndpoint mock = getMockEndpoint("mock:" + routeId);
+        mock.expectedMessageCount(count); // before the route starts: exchanges may come at once
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId(routeId).to("mock:" + routeId);
+            }
+        });
+        return mock;
+    }
+
+    /**
+     * Adds route {@code routeId} from {@code uri} to mock:{@code routeId}; its 10th exchange waits for {@code release}.
+     * Returns the mock once that exchange is waiting.
+     */
+    private MockEndpoint addRouteHeldAtTheTenthExchange(String uri, String routeId, AtomicInteger reads,
+                                                        CountDownLatch release) throws Exception {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -75,6 +91,8 @@ class PgReplSnapshotIT extends CamelTestSupport {
                 }).to("mock:" + routeId);
             }
         });
+        await().atMost(WAIT).until(() -> reads.get() == 10);
+        return getMockEndpoint("mock:" + routeId);
     }
 
     private static List<Object> ids(List<Exchange> exchanges, String type) {
@@ -134,14 +152,7 @@ class PgReplSnapshotIT extends CamelTestSupport {
     @Test
     void readRowsCarryKeysAndEventIdsAndInDebeziumFormatAreOpRMarkingTheLastRow() throws Exception {
         String uri = prepare(3, "snapshotMode=initial&outputFormat=debezium");
-        MockEndpoint mock = getMockEndpoint("mock:envelopes");
-        mock.expectedMessageCount(4);
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(uri).routeId("envelopes").to("mock:envelopes");
-            }
-        });
+        MockEndpoint mock = routeToMock(uri, "envelopes", 4);
         await().atMost(WAIT).until(() -> slots() == 1);
         fixture.sql("INSERT INTO items VALUES (4, 'streamed')");
 
@@ -167,14 +178,7 @@ class PgReplSnapshotIT extends CamelTestSupport {
     @Test
     void initialOnlyEndsWithStoppedThenTheConsumerStopsLeavingNoSlot() throws Exception {
         String uri = prepare(2, "snapshotMode=initialOnly");
-        MockEndpoint mock = getMockEndpoint("mock:once");
-        mock.expectedMessageCount(3);
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(uri).routeId("once").to("mock:once");
-            }
-        });
+        MockEndpoint mock = routeToMock(uri, "once", 3);
 
         mock.assertIsSatisfied(WAIT.toMillis());
         assertThat(mock.getReceivedExchanges()).extracting(e -> e.getMessage().getHeader(PgReplConstants.MESSAGE_TYPE))
@@ -190,9 +194,7 @@ class PgReplSnapshotIT extends CamelTestSupport {
         String uri = prepare(50, "snapshotMode=initial");
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger reads = new AtomicInteger();
-        addRouteHeldAtTheTenthExchange(uri, "stopped", reads, release);
-        MockEndpoint mock = getMockEndpoint("mock:stopped");
-        await().atMost(WAIT).until(() -> reads.get() == 10);
+        MockEndpoint mock = addRouteHeldAtTheTenthExchange(uri, "stopped", reads, release);
 
         Thread stopper = new Thread(() -> {
             try {
@@ -226,9 +228,7 @@ class PgReplSnapshotIT extends CamelTestSupport {
         String uri = prepare(50, "snapshotMode=initial&applicationName=snapshot_it_crash");
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger reads = new AtomicInteger();
-        addRouteHeldAtTheTenthExchange(uri, "crash", reads, release);
-        MockEndpoint mock = getMockEndpoint("mock:crash");
-        await().atMost(WAIT).until(() -> reads.get() == 10);
+        MockEndpoint mock = addRouteHeldAtTheTenthExchange(uri, "crash", reads, release);
 
         assertThat(PG.server().queryLong("postgres", "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                 + " WHERE application_name = 'snapshot_it_crash'")).as("walsenders killed").isEqualTo(1);
