@@ -116,6 +116,14 @@ public final class PgReplConvertersLoader implements TypeConverterLoader, CamelC
                 }
                 return answer;
             });
+        addTypeConverter(registry, io.camelpgrepl.client.TargetSessionAttrs.class, java.lang.String.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.toTargetSessionAttrs((java.lang.String) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
         addTypeConverter(registry, java.lang.String.class, io.camelpgrepl.client.Lsn.class, false,
             (type, exchange, value) -> {
                 Object answer = io.camelpgrepl.camel.PgReplConverters.lsnToString((io.camelpgrepl.client.Lsn) value);

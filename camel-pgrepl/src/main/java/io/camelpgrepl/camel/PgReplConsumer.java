@@ -5,7 +5,9 @@ import java.util.concurrent.ExecutorService;
 
 import io.camelpgrepl.client.ClientStats;
 import io.camelpgrepl.client.Lsn;
+import io.camelpgrepl.client.ServerAddress;
 import io.camelpgrepl.client.ServerInfo;
+import io.camelpgrepl.client.SlotInfo;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.StartupListener;
@@ -139,13 +141,23 @@ public class PgReplConsumer extends DefaultConsumer {
         Lsn received = st != null ? st.receivedLsn() : Lsn.INVALID;
         Lsn walEnd = st != null ? st.serverWalEnd() : Lsn.INVALID;
         long lag = ack.isValid() && walEnd.isValid() ? Math.max(0, walEnd.bytesSince(ack)) : 0;
+        ServerAddress server = loop.server();
+        SlotInfo slot = loop.slotInfo();
         return new PgReplConsumerState(getRouteId(), cfg.getSlot(), cfg.getPublication(),
-                cfg.getHost() + ":" + cfg.getPort(), loop.state(), received, ack, walEnd, lag,
+                server != null ? server.toString() : configuredHosts(), loop.state(), received, ack, walEnd, lag,
                 loop.eventsBefore() + (st != null ? st.events() : 0), loop.bytesBefore() + (st != null ? st.bytes() : 0),
                 s != null ? s.inflight() : 0, loop.reconnects(),
                 loop.stallsBefore() + (st != null ? st.stalls() : 0), loop.lastError(), loop.lastErrorTime(),
                 info != null ? info.serverVersion() : null, info != null ? info.systemId() : null,
-                st != null ? st.lastReceived() : null);
+                st != null ? st.lastReceived() : null, slot != null ? slot.failover() : null,
+                slot != null ? slot.synced() : null);
+    }
+
+    /** The host list as configured (host and port options; url or service may name others). */
+    private String configuredHosts() {
+        String host = cfg.getHost() != null ? cfg.getHost() : cfg.getUrl() != null || cfg.getService() != null
+                ? "(url/service)" : io.camelpgrepl.client.ReplicationDefaults.HOST;
+        return cfg.getPort() != null ? host + " port " + cfg.getPort() : host;
     }
 
     @ManagedAttribute(description = "Replication slot")
@@ -159,7 +171,7 @@ public class PgReplConsumer extends DefaultConsumer {
     }
 
     // not "State": Camel's managed consumer already has that attribute (the service state) and it would win
-    @ManagedAttribute(description = "Replication state: connecting, streaming, standby, suspended, stopped or failed")
+    @ManagedAttribute(description = "Replication state: connecting, streaming, standby, slot_syncing, suspended, stopped or failed")
     public String getReplicationState() {
         return snapshot().state().label();
     }
@@ -207,6 +219,21 @@ public class PgReplConsumer extends DefaultConsumer {
     @ManagedAttribute(description = "Times reading paused because the route was behind")
     public long getStalls() {
         return snapshot().stalls();
+    }
+
+    @ManagedAttribute(description = "The server streamed from (host:port or socket), one of the host list")
+    public String getServer() {
+        return snapshot().endpoint();
+    }
+
+    @ManagedAttribute(description = "Whether the slot is a failover slot (PostgreSQL 17+); empty when unknown")
+    public String getSlotFailover() {
+        return String.valueOf(snapshot().slotFailover());
+    }
+
+    @ManagedAttribute(description = "Whether the slot was synchronised from a primary (PostgreSQL 17+); empty when unknown")
+    public String getSlotSynced() {
+        return String.valueOf(snapshot().slotSynced());
     }
 
     @ManagedAttribute(description = "The last error, if any")

@@ -44,6 +44,10 @@ public class PgReplConsumerHealthCheck extends AbstractHealthCheck {
         builder.detail("server.wal.end", s.serverWalEnd().toString());
         builder.detail("lag.bytes", s.lagBytes());
         builder.detail("reconnects", s.reconnects());
+        if (s.slotFailover() != null) {
+            builder.detail("slot.failover", s.slotFailover());
+            builder.detail("slot.synced", s.slotSynced());
+        }
         if (s.isReady()) {
             if (s.state() == PgReplConsumerState.State.STANDBY) {
                 builder.message("pgrepl consumer of slot '" + s.slot() + "' is standby: another consumer holds the"
@@ -54,6 +58,9 @@ public class PgReplConsumerHealthCheck extends AbstractHealthCheck {
         }
         builder.down();
         String message = "pgrepl consumer of slot '" + s.slot() + "' is " + s.state().label();
+        if (s.state() == PgReplConsumerState.State.SLOT_SYNCING) {
+            message += " (a failover slot still being synchronised to the standby found; waiting for its promotion)";
+        }
         if (s.lastError() != null) {
             message += ": " + s.lastError();
             builder.detail("last.error", s.lastError());

@@ -11,7 +11,8 @@ import io.camelpgrepl.client.Lsn;
  * @param routeId          the route the consumer belongs to
  * @param slot             the replication slot
  * @param publication      the publication option as configured
- * @param endpoint         host:port or socket path
+ * @param endpoint         host:port or socket path of the server streamed from (before the first connection: the
+ *                         configured host list)
  * @param state            connecting, streaming, standby, suspended, stopped or failed
  * @param receivedLsn      highest WAL position received
  * @param acknowledgedLsn  highest position confirmed (all exchanges up to it completed)
@@ -27,15 +28,20 @@ import io.camelpgrepl.client.Lsn;
  * @param serverVersion    PostgreSQL version of the current connection, or null
  * @param systemId         the cluster's system identifier, or null
  * @param lastReceived     when the last message arrived, or null
+ * @param slotFailover     the slot is a failover slot (PostgreSQL 17+), or null when unknown
+ * @param slotSynced       the slot is a copy synchronised from a primary (true on a promoted standby), or null
  */
 public record PgReplConsumerState(String routeId, String slot, String publication, String endpoint, State state,
                                   Lsn receivedLsn, Lsn acknowledgedLsn, Lsn serverWalEnd, long lagBytes, long events,
                                   long bytes, int inflight, long reconnects, long stalls, String lastError,
-                                  Instant lastErrorTime, String serverVersion, String systemId, Instant lastReceived) {
+                                  Instant lastErrorTime, String serverVersion, String systemId, Instant lastReceived,
+                                  Boolean slotFailover, Boolean slotSynced) {
 
-    /** Where the consumer's loop is. */
+    /** Where the consumer's loop is; {@link #label()} is what health, JMX and the console show. */
     public enum State {
-        CONNECTING, STREAMING, STANDBY, SUSPENDED, STOPPED, FAILED;
+        CONNECTING, STREAMING, STANDBY, SUSPENDED, STOPPED, FAILED,
+        /** The slot on the server found is a failover slot still being synchronised; waiting for the promotion. */
+        SLOT_SYNCING;
 
         /** Lower-case name, as shown by the health check and console. */
         public String label() {

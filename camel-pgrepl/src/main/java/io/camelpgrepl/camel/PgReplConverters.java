@@ -8,6 +8,7 @@ import io.camelpgrepl.client.Origin;
 import io.camelpgrepl.client.SslMode;
 import io.camelpgrepl.client.SslNegotiation;
 import io.camelpgrepl.client.StreamingMode;
+import io.camelpgrepl.client.TargetSessionAttrs;
 import io.camelpgrepl.pgoutput.ChangeEvent;
 import io.camelpgrepl.pgoutput.RelationInfo;
 import io.camelpgrepl.pgoutput.RowChange;
@@ -84,6 +85,12 @@ public final class PgReplConverters {
     @Converter
     public static StreamingMode toStreamingMode(String text) {
         return StreamingMode.parse(text);
+    }
+
+    /** targetSessionAttrs: any, read-write, read-only, primary, standby or prefer-standby. */
+    @Converter
+    public static TargetSessionAttrs toTargetSessionAttrs(String text) {
+        return TargetSessionAttrs.parse(text);
     }
 
     /** origin: none or any. */

@@ -34,6 +34,9 @@ public class PgReplDevConsole extends AbstractDevConsole {
             sb.append(String.format("%n    Route: %s%n", s.routeId()));
             sb.append(String.format("    Slot: %s (publication %s) on %s%n", s.slot(), s.publication(), s.endpoint()));
             sb.append(String.format("    State: %s%n", s.state().label()));
+            if (s.slotFailover() != null) {
+                sb.append(String.format("    Slot failover: %s, synced: %s%n", s.slotFailover(), s.slotSynced()));
+            }
             if (s.serverVersion() != null) {
                 sb.append(String.format("    Server: PostgreSQL %s, system %s%n", s.serverVersion(), s.systemId()));
             }
@@ -60,6 +63,10 @@ public class PgReplDevConsole extends AbstractDevConsole {
             jo.put("publication", s.publication());
             jo.put("server", s.endpoint());
             jo.put("state", s.state().label());
+            if (s.slotFailover() != null) {
+                jo.put("slotFailover", s.slotFailover());
+                jo.put("slotSynced", s.slotSynced());
+            }
             jo.put("serverVersion", s.serverVersion());
             jo.put("systemId", s.systemId());
             jo.put("receivedLsn", s.receivedLsn().toString());

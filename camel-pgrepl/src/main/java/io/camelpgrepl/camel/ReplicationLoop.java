@@ -11,7 +11,10 @@ import io.camelpgrepl.client.Lsn;
 import io.camelpgrepl.client.ReplicationClient;
 import io.camelpgrepl.client.ReplicationException;
 import io.camelpgrepl.client.ServerErrorException;
+import io.camelpgrepl.client.ServerAddress;
 import io.camelpgrepl.client.ServerInfo;
+import io.camelpgrepl.client.SlotInfo;
+import io.camelpgrepl.client.SlotNotReadyException;
 import io.camelpgrepl.camel.PgReplConsumerState.State;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * The consumer's long-running task: connect, stream ({@link ReplicationSession}), and on a transient error
  * reconnect with exponential backoff from the last acknowledged LSN, within {@code reconnectMaxAttempts}. A
  * permanent error ends the loop (state failed, health DOWN). "Slot in use" (55006) is the standby state of a
- * second consumer: retried with backoff, never counted as an attempt that fails. Remembers the last error and the
+ * second consumer: retried with backoff, never counted as an attempt that fails; so is a failover slot still being
+ * synchronised to a standby that is not yet promoted (state slot_syncing). After the first session the slot must
+ * exist: a missing one is a permanent error, never re-created (changes may be lost). Remembers the last error and the
  * counters of finished connections for the health check, JMX and the dev console.
  */
 final class ReplicationLoop implements Runnable {
@@ -44,6 +49,10 @@ final class ReplicationLoop implements Runnable {
     private volatile String lastError;
     private volatile Instant lastErrorTime;
     private volatile ServerInfo serverInfo;
+    private volatile SlotInfo slotInfo;
+    private volatile ServerAddress server;
+    /** A session streamed since the consumer started: from then on the slot must exist (never re-created). */
+    private volatile boolean streamedBefore;
 
     ReplicationLoop(PgReplConsumer consumer) {
         this.consumer = consumer;
@@ -55,6 +64,7 @@ final class ReplicationLoop implements Runnable {
     /** The consumer started: the loop will connect once it runs. */
     void starting() {
         running = true;
+        streamedBefore = false;
         state = State.CONNECTING;
     }
 
@@ -113,15 +123,19 @@ final class ReplicationLoop implements Runnable {
             Duration delay = cfg.getReconnectDelay();
             int attempts = 0;
             while (running) {
-                if (state != State.STANDBY) {
-                    // a standby consumer stays standby (and ready) while it retries, instead of flapping to connecting
+                if (state != State.STANDBY && state != State.SLOT_SYNCING) {
+                    // a standby consumer stays standby (and ready) while it retries, instead of flapping to connecting;
+                    // one waiting for its slot keeps saying so
                     state = State.CONNECTING;
                 }
                 ReplicationSession.Outcome outcome;
                 try {
-                    ReplicationClient client = ReplicationClient.connect(
-                            cfg.toReplicationConfig(consumer.getEndpoint().getCamelContext(), acknowledged));
+                    ReplicationClient client = ReplicationClient.connect(cfg.toReplicationConfig(
+                            consumer.getEndpoint().getCamelContext(), acknowledged, streamedBefore));
                     serverInfo = client.serverInfo();
+                    slotInfo = client.slotInfo();
+                    server = client.server();
+                    streamedBefore = true;
                     ReplicationSession s = new ReplicationSession(this, consumer, client, acknowledged);
                     session = s;
                     if (suspended) {
@@ -141,21 +155,27 @@ final class ReplicationLoop implements Runnable {
                     }
                     recordError(e);
                     boolean standby = e instanceof ServerErrorException se && se.isSlotInUse();
+                    // a failover slot not yet usable on a standby waits for the promotion: not a failed attempt either
+                    boolean syncing = e instanceof SlotNotReadyException;
                     if (!standby && !e.isTransient()) {
                         state = State.FAILED;
                         LOG.error("pgrepl consumer of slot '{}' stopped on a permanent error (not retried): {}",
                                 cfg.getSlot(), e.getMessage(), e);
                         return;
                     }
-                    attempts++;
+                    if (!syncing) {
+                        attempts++;
+                    }
                     if (cfg.getReconnectMaxAttempts() > 0 && attempts > cfg.getReconnectMaxAttempts()) {
                         state = State.FAILED;
                         LOG.error("pgrepl consumer of slot '{}' gave up after {} reconnect attempts (reconnectMaxAttempts);"
                                   + " last error: {}", cfg.getSlot(), attempts - 1, e.getMessage(), e);
                         return;
                     }
-                    state = standby ? State.STANDBY : State.CONNECTING;
-                    if (standby) {
+                    state = standby ? State.STANDBY : syncing ? State.SLOT_SYNCING : State.CONNECTING;
+                    if (syncing) {
+                        LOG.info("{}; retrying in {}", e.getMessage(), delay);
+                    } else if (standby) {
                         LOG.info("Slot '{}' is in use by another consumer; standing by, retrying in {}", cfg.getSlot(), delay);
                     } else {
                         LOG.warn("pgrepl consumer of slot '{}' lost its connection ({}); reconnecting in {} (attempt {})",
@@ -272,6 +292,16 @@ final class ReplicationLoop implements Runnable {
 
     ServerInfo serverInfo() {
         return serverInfo;
+    }
+
+    /** The slot as the last connection found it, or null before the first. */
+    SlotInfo slotInfo() {
+        return slotInfo;
+    }
+
+    /** The host of the last connection, or null before the first. */
+    ServerAddress server() {
+        return server;
     }
 
     long reconnects() {

@@ -22,7 +22,7 @@ final class ReplicationBootstrap {
     }
 
     /** What streaming starts with. */
-    record Started(ServerInfo serverInfo, long walSenderTimeoutMillis) {
+    record Started(ServerInfo serverInfo, SlotInfo slotInfo, long walSenderTimeoutMillis) {
     }
 
     /**
@@ -56,7 +56,12 @@ final class ReplicationBootstrap {
         if (config.createPublication()) {
             ensurePublications(conn, config);
         }
-        Lsn slotPosition = prepareSlot(conn, config, server);
+        boolean onStandby = "on".equalsIgnoreCase(conn.parameter("in_hot_standby"));
+        if (onStandby) {
+            checkStandbyDecoding(conn, config, server);
+        }
+        SlotInfo slot = prepareSlot(conn, config, server, onStandby);
+        Lsn slotPosition = slot.confirmedFlushLsn().isValid() ? slot.confirmedFlushLsn() : null;
         Lsn start = config.startLsn();
         if (start.isValid() && slotPosition != null && start.isBefore(slotPosition)) {
             String msg = "startLsn " + start + " is older than slot '" + config.slot() + "' confirmed_flush_lsn "
@@ -67,13 +72,17 @@ final class ReplicationBootstrap {
             }
             LOG.warn(msg);
         }
-        conn.startCopyBoth(startReplicationCommand(config, proto, server),
-                "START_REPLICATION for slot '" + config.slot() + "' on " + config.endpoint() + " failed");
+        try {
+            conn.startCopyBoth(startReplicationCommand(config, proto, server),
+                    "START_REPLICATION for slot '" + config.slot() + "' on " + config.endpoint() + " failed");
+        } catch (ServerErrorException e) {
+            throw beingSynchronised(e, config);
+        }
         LOG.info("Streaming slot '{}' (publications {}) from {}: PostgreSQL {}, system {}, timeline {}, from {}, "
                 + "pgoutput v{}", config.slot(), config.publications(), config.endpoint(), versionText, systemId,
                 timeline, start.isValid() ? start : "the slot's position", proto);
         return new Started(new ServerInfo(systemId, (int) timeline, xlogPos, dbName, server.versionNum(), versionText,
-                proto), walSenderTimeout);
+                proto), slot, walSenderTimeout);
     }
 
     /** After the copy ended on request: drops the slot when {@code dropSlotOnStop} is set (a temporary one goes by itself). */
@@ -134,14 +143,21 @@ final class ReplicationBootstrap {
         }
     }
 
-    /** Checks (and creates, when asked) the slot; returns its confirmed_flush_lsn, or null when unknown. */
-    private static Lsn prepareSlot(PgConnection conn, ReplicationConfig config, ServerCapabilities server) {
+    /**
+     * Checks the slot and, when asked, creates it or switches it to failover. A slot that is missing although this
+     * consumer streamed from it before is {@link SlotLostException}; a failover slot still being synchronised to
+     * this standby is {@link SlotNotReadyException}.
+     */
+    private static SlotInfo prepareSlot(PgConnection conn, ReplicationConfig config, ServerCapabilities server,
+                                        boolean onStandby) {
         String slot = config.slot();
         String query = "slot query for '" + slot + "'";
-        List<List<String>> rows = conn.query("SELECT plugin, database, confirmed_flush_lsn FROM "
-                + "pg_catalog.pg_replication_slots WHERE slot_name = " + SqlQuoting.literal(slot));
+        boolean failoverColumns = server.hasFailoverSlots();
+        List<List<String>> rows = conn.query("SELECT plugin, database, confirmed_flush_lsn"
+                + (failoverColumns ? ", failover, synced" : "") + " FROM pg_catalog.pg_replication_slots"
+                + " WHERE slot_name = " + SqlQuoting.literal(slot));
         if (!rows.isEmpty()) {
-            List<String> r = singleRow(rows, query, 3);
+            List<String> r = singleRow(rows, query, failoverColumns ? 5 : 3);
             if (!"pgoutput".equals(r.get(0))) {
                 throw new ConfigurationException("Slot '" + slot + "' uses plugin " + r.get(0) + ", but this client "
                         + "reads pgoutput; use a slot created with pgoutput");
@@ -150,10 +166,31 @@ final class ReplicationBootstrap {
                 throw new ConfigurationException("Slot '" + slot + "' belongs to database '" + r.get(1)
                         + "', not '" + config.database() + "'; connect to that database");
             }
-            return r.get(2) == null ? null : lsn(r.get(2), query + " confirmed_flush_lsn");
+            Lsn confirmed = r.get(2) == null ? Lsn.INVALID : lsn(r.get(2), query + " confirmed_flush_lsn");
+            Boolean failover = failoverColumns ? "t".equals(r.get(3)) : null;
+            Boolean synced = failoverColumns ? "t".equals(r.get(4)) : null;
+            if (onStandby && Boolean.TRUE.equals(synced)) {
+                throw new SlotNotReadyException(synchronisingMessage(config), null);
+            }
+            if (config.failoverSlot() && !Boolean.TRUE.equals(failover)) {
+                failover = enableFailover(conn, config, server, onStandby);
+            }
+            SlotInfo info = new SlotInfo(slot, false, failover, synced, onStandby, confirmed);
+            warnWithoutStandbySlots(conn, config, server, info);
+            return info;
+        }
+        if (config.expectExistingSlot() && !config.temporarySlot()) {
+            throw new SlotLostException("Replication slot '" + slot + "' no longer exists on " + config.endpoint()
+                    + " (database '" + config.database() + "'), but this consumer streamed from it before"
+                    + (config.startLsn().isValid() ? " (last acknowledged " + config.startLsn() + ")" : "")
+                    + ": it was dropped, or this server is a promoted standby the slot never synchronised to."
+                    + " Changes may be lost, so the slot is not re-created. Check the failover setup (failoverSlot=true,"
+                    + " sync_replication_slots=on on the standby, its physical slot in synchronized_standby_slots),"
+                    + " then re-create the slot deliberately and restart the route");
         }
         if (!config.createSlot()) {
-            return null; // START_REPLICATION reports the missing slot with the server's own error (42704).
+            // START_REPLICATION reports the missing slot with the server's own error (42704).
+            return new SlotInfo(slot, false, null, null, onStandby, Lsn.INVALID);
         }
         String sql = "CREATE_REPLICATION_SLOT " + SqlQuoting.identifier(slot) + (config.temporarySlot() ? " TEMPORARY"
                 : "") + " LOGICAL pgoutput" + server.createSlotOptions(config);
@@ -162,14 +199,83 @@ final class ReplicationBootstrap {
             created = conn.query(sql);
         } catch (ServerErrorException e) {
             if (DUPLICATE_OBJECT.equals(e.sqlState())) {
-                return null; // created concurrently by another consumer
+                // created concurrently by another consumer
+                return new SlotInfo(slot, false, null, null, onStandby, Lsn.INVALID);
             }
             throw e;
         }
         String point = singleRow(created, "CREATE_REPLICATION_SLOT", 4).get(1);
-        LOG.info("Created {}replication slot '{}' at {}", config.temporarySlot() ? "temporary " : "", slot,
-                point == null ? "?" : point);
-        return point == null ? null : lsn(point, "CREATE_REPLICATION_SLOT consistent_point");
+        LOG.info("Created {}replication slot '{}' at {}{}", config.temporarySlot() ? "temporary " : "", slot,
+                point == null ? "?" : point, onStandby ? " on standby " + config.endpoint() : "");
+        SlotInfo info = new SlotInfo(slot, true,
+                server.hasFailoverSlots() ? config.failoverSlot() : null, server.hasFailoverSlots() ? false : null,
+                onStandby, point == null ? Lsn.INVALID : lsn(point, "CREATE_REPLICATION_SLOT consistent_point"));
+        warnWithoutStandbySlots(conn, config, server, info);
+        return info;
+    }
+
+    /** ALTER_REPLICATION_SLOT ... (FAILOVER true) on a primary; returns the slot's failover flag afterwards. */
+    private static boolean enableFailover(PgConnection conn, ReplicationConfig config, ServerCapabilities server,
+                                          boolean onStandby) {
+        server.requireFailoverSlots();
+        if (onStandby) {
+            LOG.warn("failoverSlot=true, but slot '{}' is on standby {}: a slot on a standby cannot be made a failover"
+                    + " slot; streaming it as it is", config.slot(), config.endpoint());
+            return false;
+        }
+        conn.query("ALTER_REPLICATION_SLOT " + SqlQuoting.identifier(config.slot()) + " (FAILOVER true)");
+        LOG.info("Replication slot '{}' is now a failover slot (failoverSlot=true): standbys with"
+                + " sync_replication_slots=on keep a copy", config.slot());
+        return true;
+    }
+
+    /**
+     * Without {@code synchronized_standby_slots} the primary may send a change to this consumer before any standby
+     * has it; after a failover the promoted standby's slot is then behind what was consumed, and those changes exist
+     * nowhere else.
+     */
+    private static void warnWithoutStandbySlots(PgConnection conn, ReplicationConfig config, ServerCapabilities server,
+                                                SlotInfo slot) {
+        if (!Boolean.TRUE.equals(slot.failover()) || slot.onStandby() || !server.hasFailoverSlots()) {
+            return;
+        }
+        String value = singleRow(conn.query("SHOW synchronized_standby_slots"), "SHOW synchronized_standby_slots", 1)
+                .get(0);
+        if (value == null || value.isBlank()) {
+            LOG.warn("Failover slot '{}' on {}: synchronized_standby_slots is empty, so this consumer may receive"
+                    + " changes before any standby has them and lose them on failover; name the standbys' physical"
+                    + " slots in synchronized_standby_slots on the primary", config.slot(), config.endpoint());
+        }
+    }
+
+    /**
+     * Decoding on a standby (PostgreSQL 16+) needs {@code hot_standby_feedback}: without it the primary removes catalog
+     * rows the slot still needs and the server invalidates the slot.
+     */
+    private static void checkStandbyDecoding(PgConnection conn, ReplicationConfig config, ServerCapabilities server) {
+        server.requireStandbyDecoding();
+        String feedback = singleRow(conn.query("SHOW hot_standby_feedback"), "SHOW hot_standby_feedback", 1).get(0);
+        if (!"on".equalsIgnoreCase(feedback)) {
+            throw new ConfigurationException("Server " + config.endpoint() + " is a standby with hot_standby_feedback="
+                    + feedback + "; logical decoding on a standby needs hot_standby_feedback = on (without it the"
+                    + " primary removes catalog rows the slot needs and the slot is invalidated). Set it in the"
+                    + " standby's postgresql.conf and reload, or connect to the primary (targetSessionAttrs=primary)");
+        }
+    }
+
+    /** The server's refusal of a slot being synchronised from the primary, as the transient error it is. */
+    private static ReplicationException beingSynchronised(ServerErrorException e, ReplicationConfig config) {
+        String detail = e.error().detail();
+        if (detail != null && detail.contains("synchronized from the primary")) {
+            return new SlotNotReadyException(synchronisingMessage(config) + " (" + e.getMessage() + ")", e);
+        }
+        return e;
+    }
+
+    private static String synchronisingMessage(ReplicationConfig config) {
+        return "Slot '" + config.slot() + "' on standby " + config.endpoint() + " is being synchronised from the"
+                + " primary (synced=true) and cannot be streamed until this standby is promoted; waiting. To decode on"
+                + " a standby, use a slot created there rather than a copy of a failover slot";
     }
 
     /** The one row of a reply that must have one, with exactly {@code columns} columns. */

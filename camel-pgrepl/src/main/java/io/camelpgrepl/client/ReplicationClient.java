@@ -28,8 +28,10 @@ public final class ReplicationClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationClient.class);
 
     private final ReplicationConfig config;
+    private final ServerAddress server;
     private final PgConnection conn;
     private final ServerInfo serverInfo;
+    private final SlotInfo slotInfo;
     private final EventBuffer queue;
     private final StreamState state = new StreamState();
     private final FeedbackLoop feedbackLoop;
@@ -39,30 +41,37 @@ public final class ReplicationClient implements AutoCloseable {
     // Consumer-side state.
     private boolean endSeen;
 
-    private ReplicationClient(ReplicationConfig config, PgConnection conn, ReplicationBootstrap.Started started) {
+    private ReplicationClient(ReplicationConfig config, ReplicationConfig serverConfig, PgConnection conn,
+                              ReplicationBootstrap.Started started) {
         this.config = config;
+        this.server = serverConfig.hosts().get(0);
         this.conn = conn;
         this.serverInfo = started.serverInfo();
-        this.queue = new EventBuffer(config.bufferEvents());
-        this.feedbackLoop = new FeedbackLoop(config, conn, state, started.walSenderTimeoutMillis());
+        this.slotInfo = started.slotInfo();
+        this.queue = new EventBuffer(serverConfig.bufferEvents());
+        this.feedbackLoop = new FeedbackLoop(serverConfig, conn, state, started.walSenderTimeoutMillis());
         String name = "pgrepl-" + config.slot();
-        this.reader = new Thread(new StreamReader(config, conn, state, queue, feedbackLoop), name + "-reader");
+        this.reader = new Thread(new StreamReader(serverConfig, conn, state, queue, feedbackLoop), name + "-reader");
         this.feedback = new Thread(feedbackLoop, name + "-feedback");
         reader.setDaemon(true);
         feedback.setDaemon(true);
     }
 
     /**
-     * Connects, authenticates, runs IDENTIFY_SYSTEM, prepares the publication and slot when asked to, and starts
-     * streaming. Returns only after the server accepted START_REPLICATION.
+     * Connects (to the first suitable host of the list, see {@link TargetSessionAttrs}), authenticates, runs
+     * IDENTIFY_SYSTEM, prepares the publication and slot when asked to, and starts streaming. Returns only after the
+     * server accepted START_REPLICATION.
      *
      * @throws ReplicationException a typed error; {@link ReplicationException#isTransient()} tells whether a later
      *                              attempt may succeed
      */
     public static ReplicationClient connect(ReplicationConfig config) {
-        PgConnection conn = PgConnection.open(config);
+        HostSelector.Connected connected = HostSelector.connect(config);
+        PgConnection conn = connected.connection();
+        ReplicationConfig serverConfig = connected.serverConfig();
         try {
-            ReplicationClient client = new ReplicationClient(config, conn, ReplicationBootstrap.start(conn, config));
+            ReplicationClient client = new ReplicationClient(config, serverConfig, conn,
+                    ReplicationBootstrap.start(conn, serverConfig));
             conn.coalesceReads(config.readCoalesce());
             client.reader.start();
             client.feedback.start();
@@ -126,6 +135,16 @@ public final class ReplicationClient implements AutoCloseable {
 
     public ReplicationConfig config() {
         return config;
+    }
+
+    /** The host of the list this stream comes from. */
+    public ServerAddress server() {
+        return server;
+    }
+
+    /** The slot as the server described it before streaming. */
+    public SlotInfo slotInfo() {
+        return slotInfo;
     }
 
     public ClientStats stats() {

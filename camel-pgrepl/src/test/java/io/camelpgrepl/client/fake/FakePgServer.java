@@ -153,6 +153,9 @@ public final class FakePgServer implements AutoCloseable {
                             List.of(List.of("7000000000000000001", "1", "0/1000000", "postgres")));
                 } else if (sql.contains("wal_sender_timeout")) {
                     rows(List.of("setting"), List.of(List.of("60000")));
+                } else if (sql.contains("pg_replication_slots") && sql.contains("failover")) { // PostgreSQL 17+
+                    rows(List.of("plugin", "database", "confirmed_flush_lsn", "failover", "synced"),
+                            List.of(java.util.Arrays.asList("pgoutput", "postgres", "0/1000000", "f", "f")));
                 } else if (sql.contains("pg_replication_slots")) {
                     rows(List.of("plugin", "database", "confirmed_flush_lsn"),
                             List.of(java.util.Arrays.asList("pgoutput", "postgres", "0/1000000")));
