@@ -11,6 +11,16 @@ interface PostgresBackend {
     /** Stops the server, keeping its data. */
     void stop();
 
+    /** Stops the server as a crash would (no shutdown checkpoint). */
+    default void crash() {
+        throw notSupported("crash()", describe());
+    }
+
+    /** Promotes a standby to primary. */
+    default void promote() {
+        throw notSupported("promote()", describe());
+    }
+
     /** Stops the server and deletes everything it created. Must be safe to call twice. */
     void destroy();
 

@@ -93,8 +93,14 @@ public final class FakePgServer implements AutoCloseable {
 
         /** AuthenticationOk, server_version, ReadyForQuery. */
         public void acceptLogin(String serverVersion) throws IOException {
+            acceptLogin(serverVersion, false);
+        }
+
+        /** As {@link #acceptLogin(String)}, reporting {@code in_hot_standby} as a standby or a primary does. */
+        public void acceptLogin(String serverVersion, boolean hotStandby) throws IOException {
             send('R', ByteBuffer.allocate(4).putInt(0).array());
             send('S', cstrings("server_version", serverVersion));
+            send('S', cstrings("in_hot_standby", hotStandby ? "on" : "off"));
             send('Z', new byte[] {'I'});
         }
 
