@@ -285,7 +285,7 @@ public class PgReplConfiguration implements Cloneable {
         return service;
     }
 
-    /** A service of the libpq connection service file (PGSERVICEFILE, ~/.pg_service.conf, PGSYSCONFDIR/pg_service.conf). */
+    /** A service of the libpq connection service file (PGSERVICEFILE, else .pg_service.conf in the home directory, then PGSYSCONFDIR/pg_service.conf). */
     public void setService(String service) {
         this.service = service;
     }
@@ -294,7 +294,7 @@ public class PgReplConfiguration implements Cloneable {
         return passfile;
     }
 
-    /** The libpq password file read when no password is set (default PGPASSFILE or ~/.pgpass; ignored when group or world readable). */
+    /** The libpq password file read when no password is set (default PGPASSFILE, else .pgpass in the home directory); ignored when group or world readable. */
     public void setPassfile(String passfile) {
         this.passfile = passfile;
     }
