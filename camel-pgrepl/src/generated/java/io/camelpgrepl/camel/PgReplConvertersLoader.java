@@ -44,9 +44,25 @@ public final class PgReplConvertersLoader implements TypeConverterLoader, CamelC
     }
 
     private void registerConverters(TypeConverterRegistry registry) {
+        addTypeConverter(registry, byte[].class, io.camelpgrepl.pgoutput.ChangeEvent.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.eventToJsonBytes((io.camelpgrepl.pgoutput.ChangeEvent) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
         addTypeConverter(registry, byte[].class, io.camelpgrepl.pgoutput.ChangeEvent.LogicalMessage.class, false,
             (type, exchange, value) -> {
                 Object answer = io.camelpgrepl.camel.PgReplConverters.logicalMessageToBytes((io.camelpgrepl.pgoutput.ChangeEvent.LogicalMessage) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
+        addTypeConverter(registry, byte[].class, io.camelpgrepl.pgoutput.RelationInfo.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.relationToJsonBytes((io.camelpgrepl.pgoutput.RelationInfo) value);
                 if (false && answer == null) {
                     answer = Void.class;
                 }
@@ -124,9 +140,49 @@ public final class PgReplConvertersLoader implements TypeConverterLoader, CamelC
                 }
                 return answer;
             });
+        addTypeConverter(registry, java.io.InputStream.class, io.camelpgrepl.pgoutput.ChangeEvent.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.eventToJsonStream((io.camelpgrepl.pgoutput.ChangeEvent) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
+        addTypeConverter(registry, java.io.InputStream.class, io.camelpgrepl.pgoutput.RelationInfo.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.relationToJsonStream((io.camelpgrepl.pgoutput.RelationInfo) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
         addTypeConverter(registry, java.lang.String.class, io.camelpgrepl.client.Lsn.class, false,
             (type, exchange, value) -> {
                 Object answer = io.camelpgrepl.camel.PgReplConverters.lsnToString((io.camelpgrepl.client.Lsn) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
+        addTypeConverter(registry, java.lang.String.class, io.camelpgrepl.pgoutput.ChangeEvent.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.eventToJson((io.camelpgrepl.pgoutput.ChangeEvent) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
+        addTypeConverter(registry, java.lang.String.class, io.camelpgrepl.pgoutput.RelationInfo.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.relationToJson((io.camelpgrepl.pgoutput.RelationInfo) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
+        addTypeConverter(registry, java.util.Map.class, io.camelpgrepl.pgoutput.ChangeEvent.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.eventToMap((io.camelpgrepl.pgoutput.ChangeEvent) value);
                 if (false && answer == null) {
                     answer = Void.class;
                 }

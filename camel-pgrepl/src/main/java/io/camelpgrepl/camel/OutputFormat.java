@@ -25,7 +25,7 @@ public enum OutputFormat {
     ExchangeMapper newMapper(PgReplConfiguration cfg, ReplicationClient client) {
         return switch (this) {
             case CHANGE -> new ChangeExchangeMapper(cfg, client.serverInfo().protoVersion(), client.config().streaming());
-            case RAW -> new RawExchangeMapper(cfg.getSlot());
+            case RAW -> new RawExchangeMapper(cfg.getSlot(), client.serverInfo().protoVersion(), client.config().streaming());
         };
     }
 }

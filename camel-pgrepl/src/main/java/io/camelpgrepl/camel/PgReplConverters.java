@@ -1,5 +1,8 @@
 package io.camelpgrepl.camel;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import io.camelpgrepl.client.ChannelBinding;
@@ -15,8 +18,10 @@ import io.camelpgrepl.pgoutput.RowChange;
 import org.apache.camel.Converter;
 
 /**
- * Type converters for the values pgrepl puts on exchanges, and for its options with a fixed set of values: those
- * parse with the enum's own {@code parse}, so a URI takes exactly the spellings the option documents
+ * Type converters for the values pgrepl puts on exchanges, and for its options with a fixed set of values. Every
+ * body converts to a {@code Map} of typed values and to its JSON form ({@code String}, UTF-8 {@code byte[]},
+ * {@code InputStream}) with the same keys; the one exception is a logical message's {@code byte[]}, which is its
+ * content. Options parse with the enum's own {@code parse}, so a URI takes exactly the spellings the option documents
  * ({@code sslMode=verify-full}, {@code streaming=false}), in any case, and a wrong one is named with its option.
  * One converter per enum: Camel's own enum conversion runs before any fallback converter, so a single fallback
  * for all of them never sees the text (it would take {@code streaming=false} as an unknown constant).
@@ -57,7 +62,13 @@ public final class PgReplConverters {
         return relation.toMap();
     }
 
-    /** The content of a logical decoding message. */
+    /** Any other event (logical message, transaction events) as a map: see {@link ChangeEvent#toMap()}. */
+    @Converter
+    public static Map<String, Object> eventToMap(ChangeEvent event) {
+        return event.toMap();
+    }
+
+    /** The content of a logical decoding message (not its JSON: the bytes the application emitted). */
     @Converter
     public static byte[] logicalMessageToBytes(ChangeEvent.LogicalMessage message) {
         return message.content();
@@ -109,5 +120,41 @@ public final class PgReplConverters {
     @Converter
     public static FailurePolicy toFailurePolicy(String text) {
         return FailurePolicy.parse(text);
+    }
+
+    /** An event as JSON: the keys of its map form, values encoded by column type. */
+    @Converter
+    public static String eventToJson(ChangeEvent event) {
+        return event.toJson();
+    }
+
+    /** An event as UTF-8 JSON. */
+    @Converter
+    public static byte[] eventToJsonBytes(ChangeEvent event) {
+        return event.toJson().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** An event as a stream of UTF-8 JSON. */
+    @Converter
+    public static InputStream eventToJsonStream(ChangeEvent event) {
+        return new ByteArrayInputStream(eventToJsonBytes(event));
+    }
+
+    /** A table's shape as JSON. */
+    @Converter
+    public static String relationToJson(RelationInfo relation) {
+        return relation.toJson();
+    }
+
+    /** A table's shape as UTF-8 JSON. */
+    @Converter
+    public static byte[] relationToJsonBytes(RelationInfo relation) {
+        return relation.toJson().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A table's shape as a stream of UTF-8 JSON. */
+    @Converter
+    public static InputStream relationToJsonStream(RelationInfo relation) {
+        return new ByteArrayInputStream(relationToJsonBytes(relation));
     }
 }

@@ -5,76 +5,72 @@ import java.time.Instant;
 
 import io.camelpgrepl.client.Lsn;
 import io.camelpgrepl.client.ReplicationEvent;
+import io.camelpgrepl.client.StreamingMode;
+import io.camelpgrepl.client.wire.PgOutputFrame;
+import io.camelpgrepl.pgoutput.ChangeStream;
+import io.camelpgrepl.pgoutput.PgOutputException;
+import io.camelpgrepl.pgoutput.RelationInfo;
 import org.apache.camel.Exchange;
 
 /**
  * {@code outputFormat=raw}: every pgoutput message as its bytes, one exchange each, with the headers the
- * transport knows (LSNs, xid, commit time, type, relation). Reads message framing with {@link PgOutputPeek}.
+ * transport knows (LSNs, xid, commit time, type, relation). Everything but the relation names comes from the
+ * client's {@link PgOutputFrame}; Relation messages (only those) go through the pgoutput decoder so that row
+ * changes can name their table. A body is delivered even when its Relation could not be decoded: raw mode hands
+ * the route the server's bytes, and the headers then stay empty.
  */
 final class RawExchangeMapper implements ExchangeMapper {
 
     private final String slot;
-    private final PgOutputPeek peek = new PgOutputPeek();
-    /** The open regular transaction, from its Begin until its Commit; null outside one. */
-    private Integer xid;
-    private Lsn commitLsn;
-    private Instant commitTime;
+    private final ChangeStream relations;
 
-    RawExchangeMapper(String slot) {
+    RawExchangeMapper(String slot, int protoVersion, StreamingMode streaming) {
         this.slot = slot;
+        this.relations = new ChangeStream(protoVersion, streaming);
     }
 
     @Override
     public boolean map(ReplicationEvent event, Sink sink) {
-        if (event instanceof ReplicationEvent.Begin b) {
-            xid = b.xid();
-            commitLsn = b.finalLsn();
-            commitTime = b.commitTime();
-            send(sink, b, "BEGIN", bytes(b.data()), null);
-            return true;
+        if (!(event instanceof ReplicationEvent.WalMessage wal) || !wal.data().hasRemaining()) {
+            return false;
         }
-        if (event instanceof ReplicationEvent.Commit c) {
-            send(sink, c, "COMMIT", bytes(c.data()), null);
-            sink.endOfTransaction(c.endLsn());
-            xid = null;
-            commitLsn = null;
-            commitTime = null;
-            return true;
-        }
-        if (event instanceof ReplicationEvent.WalMessage w) {
-            ByteBuffer data = w.data();
-            if (!data.hasRemaining()) {
-                return false;
+        PgOutputFrame frame = wal.frame();
+        if (frame.type() == 'R') {
+            try {
+                relations.accept(wal);
+            } catch (PgOutputException e) {
+                // headers of this relation's rows stay empty; the bytes still reach the route
             }
-            byte type = data.get(0);
-            peek.observe(data);
-            send(sink, w, PgOutputPeek.typeName(type), bytes(data), peek.relationOf(data));
-            Lsn end = PgOutputPeek.transactionEndLsn(data);
-            if (end != null) {
-                sink.endOfTransaction(end);
-            }
-            return true;
         }
-        return false;
-    }
-
-    private void send(Sink sink, ReplicationEvent.WalMessage wal, String type, Object body, PgOutputPeek.Relation rel) {
         Exchange exchange = sink.newExchange();
-        Lsn lsn = wal instanceof ReplicationEvent.Commit c ? c.endLsn() : wal.walStart();
-        Lsn txCommitLsn = null;
-        Instant txCommitTime = null;
-        if (wal instanceof ReplicationEvent.Commit c) {
-            txCommitLsn = c.commitLsn();
-            txCommitTime = c.commitTime();
-        } else if (commitLsn != null) {
-            txCommitLsn = commitLsn;
-            txCommitTime = commitTime;
-        }
-        Integer txid = xid != null ? xid : peek.xidOf(wal.data());
-        exchange.setIn(new PgReplMessage(exchange, body, lsn, type, slot, txCommitLsn, txCommitTime, txid != null,
-                txid != null ? txid : 0, PgOutputPeek.isRowChange(wal.data().get(0)) ? type : null,
+        Lsn lsn = frame.type() == 'C' ? frame.ackLsn() : wal.walStart();
+        PgOutputFrame.Transaction tx = frame.transaction();
+        boolean regular = tx != null && tx.kind() == PgOutputFrame.Kind.REGULAR;
+        Lsn commitLsn = frame.type() == 'C' ? frame.lsn() : regular ? tx.commitLsn() : null;
+        Instant commitTime = frame.type() == 'C' ? frame.time() : regular ? tx.commitTime() : null;
+        Integer xid = regular ? Integer.valueOf(tx.xid()) : streamXid(frame);
+        RelationInfo rel = frame.isRowChange() ? relations.relations().get(frame.relationId()) : null;
+        String type = frame.typeName();
+        exchange.setIn(new PgReplMessage(exchange, bytes(wal.data()), lsn, type, slot, commitLsn, commitTime,
+                xid != null, xid != null ? xid : 0, frame.isRowChange() ? type : null,
                 rel != null ? rel.schema() : null, rel != null ? rel.table() : null, null));
         sink.send(exchange, lsn);
+        if (frame.endsTransaction()) {
+            sink.endOfTransaction(frame.ackLsn());
+        }
+        return true;
+    }
+
+    /**
+     * The xid raw mode reports outside a regular transaction: a streamed transaction's (Stream Start, Stream
+     * Commit, Stream Abort) and the one written in front of a message inside a streamed block; none otherwise.
+     */
+    private static Integer streamXid(PgOutputFrame frame) {
+        return switch (frame.type()) {
+            case 'S', 'c', 'A' -> frame.xid();
+            case 'R', 'Y', 'I', 'U', 'D', 'T', 'M' -> frame.inStreamBlock() ? Integer.valueOf(frame.xid()) : null;
+            default -> null;
+        };
     }
 
     private static byte[] bytes(ByteBuffer data) {

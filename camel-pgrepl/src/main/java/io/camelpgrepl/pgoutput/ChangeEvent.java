@@ -1,5 +1,7 @@
 package io.camelpgrepl.pgoutput;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.camelpgrepl.client.Lsn;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +35,28 @@ public sealed interface ChangeEvent permits ChangeEvent.TransactionBegin, Change
         return Lsn.INVALID;
     }
 
+    /**
+     * The event as a map of typed values: {@link RowChange#toMap()}, {@link TruncateChange#toMap()},
+     * {@link LogicalMessage#toMap()}, a relation's {@link RelationInfo#toMap()}, or for the other events
+     * {@code type}, {@code xid}, {@code gid}, {@code commitLsn}, {@code commitTime} and what the event adds.
+     */
+    default Map<String, Object> toMap() {
+        return EventMaps.of(this);
+    }
+
+    /**
+     * The event as JSON ({@link ChangeJson}): the keys of {@link #toMap()}, values encoded by column type.
+     *
+     * <p>The Jackson annotations make {@code marshal().json()} with camel-jackson write exactly this text. They
+     * come from the optional jackson-annotations artifact: without Jackson on the class path the JVM ignores
+     * them, and nothing here needs Jackson.
+     */
+    @JsonValue
+    @JsonRawValue
+    default String toJson() {
+        return ChangeJson.toJson(this);
+    }
+
     /** Begin of a regular transaction. */
     record TransactionBegin(Lsn lsn, TxInfo tx) implements ChangeEvent {
     }
@@ -61,6 +85,7 @@ public sealed interface ChangeEvent permits ChangeEvent.TransactionBegin, Change
         }
 
         /** Keys {@code operation} ({@code TRUNCATE}), {@code tables} (schema.table list), {@code cascade}, {@code restartIdentity}. */
+        @Override
         public Map<String, Object> toMap() {
             List<String> tables = new ArrayList<>(relations.size());
             for (RelationInfo r : relations) {
@@ -80,6 +105,16 @@ public sealed interface ChangeEvent permits ChangeEvent.TransactionBegin, Change
                           byte[] content) implements ChangeEvent {
         public LogicalMessage {
             content = content.clone();
+        }
+
+        /** Keys {@code prefix}, {@code transactional}, {@code content} (the bytes; base64 in JSON). */
+        @Override
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>(4);
+            m.put("prefix", prefix);
+            m.put("transactional", transactional);
+            m.put("content", content());
+            return m;
         }
 
         @Override

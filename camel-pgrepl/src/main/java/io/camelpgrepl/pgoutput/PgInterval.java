@@ -30,12 +30,11 @@ public record PgInterval(int months, int days, long micros) {
         addPart(sb, months / 12, "year", state);
         addPart(sb, months % 12, "mon", state);
         addPart(sb, days, "day", state);
-        long hour = micros / 3_600_000_000L;
-        long rest = micros % 3_600_000_000L;
-        long min = rest / 60_000_000L;
-        rest = rest % 60_000_000L;
-        long sec = rest / 1_000_000L;
-        long fsec = rest % 1_000_000L;
+        long[] hms = timeParts();
+        long hour = hms[0];
+        long min = hms[1];
+        long sec = hms[2];
+        long fsec = hms[3];
         boolean isZero = state[0];
         if (isZero || hour != 0 || min != 0 || sec != 0 || fsec != 0) {
             boolean minus = hour < 0 || min < 0 || sec < 0 || fsec < 0;
@@ -51,6 +50,59 @@ public record PgInterval(int months, int days, long micros) {
             PgText.appendFraction(sb, Math.abs(fsec));
         }
         return sb.toString();
+    }
+
+    /**
+     * The value as PostgreSQL prints it with {@code IntervalStyle = iso_8601} (its {@code EncodeInterval}): e.g.
+     * {@code P1Y2M3DT4H5M6.5S}, {@code P-1DT2H3M}, {@code PT-0.000001S}; zero is {@code PT0S}; each part keeps
+     * its own sign, as the server stores them; the infinities print {@code infinity} and {@code -infinity}.
+     */
+    public String toIso8601() {
+        if (equals(INFINITY)) {
+            return "infinity";
+        }
+        if (equals(NEGATIVE_INFINITY)) {
+            return "-infinity";
+        }
+        long[] hms = timeParts();
+        long hour = hms[0];
+        long min = hms[1];
+        long sec = hms[2];
+        long fsec = hms[3];
+        if (months == 0 && days == 0 && micros == 0) {
+            return "PT0S";
+        }
+        StringBuilder sb = new StringBuilder(24).append('P');
+        isoPart(sb, months / 12, 'Y');
+        isoPart(sb, months % 12, 'M');
+        isoPart(sb, days, 'D');
+        if (micros != 0) {
+            sb.append('T');
+        }
+        isoPart(sb, hour, 'H');
+        isoPart(sb, min, 'M');
+        if (sec != 0 || fsec != 0) {
+            if (sec < 0 || fsec < 0) {
+                sb.append('-');
+            }
+            sb.append(Math.abs(sec));
+            PgText.appendFraction(sb, Math.abs(fsec));
+            sb.append('S');
+        }
+        return sb.toString();
+    }
+
+    /** Hours, minutes, seconds, microseconds of the time part, each truncated toward zero as the server does. */
+    private long[] timeParts() {
+        long rest = micros % 3_600_000_000L;
+        return new long[] {micros / 3_600_000_000L, rest / 60_000_000L, rest % 60_000_000L / 1_000_000L,
+            rest % 1_000_000L};
+    }
+
+    private static void isoPart(StringBuilder sb, long value, char unit) {
+        if (value != 0) {
+            sb.append(value).append(unit);
+        }
     }
 
     private static void addPart(StringBuilder sb, long value, String unit, boolean[] state) {

@@ -11,6 +11,7 @@ import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * The inverse of {@link PgTypes}: renders a decoded value as PostgreSQL prints it (the type's output function:
@@ -225,7 +226,8 @@ public final class PgText {
         }
     }
 
-    private static void appendTime(StringBuilder sb, LocalTime t) {
+    /** {@code HH:MM:SS} and the fraction without trailing zeros; {@code LocalTime.MAX} is {@code 24:00:00}. */
+    static void appendTime(StringBuilder sb, LocalTime t) {
         if (t.equals(LocalTime.MAX)) {
             sb.append("24:00:00");
             return;
@@ -235,21 +237,25 @@ public final class PgText {
         pad(sb, t.getMinute(), 2);
         sb.append(':');
         pad(sb, t.getSecond(), 2);
-        appendFraction(sb, t.getNano() / 1000);
+        appendFraction(sb, t.getNano(), 9);
     }
 
     /** {@code .ffffff} without trailing zeros; nothing when {@code micros} is 0. */
     static void appendFraction(StringBuilder sb, long micros) {
-        if (micros == 0) {
+        appendFraction(sb, micros, 6);
+    }
+
+    /** The fraction {@code value / 10^digits} as {@code .ddd} without trailing zeros; nothing when it is 0. */
+    static void appendFraction(StringBuilder sb, long value, int digits) {
+        if (value == 0) {
             return;
         }
-        int digits = 6;
-        while (micros % 10 == 0) {
-            micros /= 10;
+        while (value % 10 == 0) {
+            value /= 10;
             digits--;
         }
         sb.append('.');
-        pad(sb, micros, digits);
+        pad(sb, value, digits);
     }
 
     /** PostgreSQL's offset: {@code +HH}, {@code +HH:MM} or {@code +HH:MM:SS}. */
@@ -270,7 +276,7 @@ public final class PgText {
         }
     }
 
-    private static void pad(StringBuilder sb, long v, int width) {
+    static void pad(StringBuilder sb, long v, int width) {
         String s = Long.toString(v);
         for (int i = s.length(); i < width; i++) {
             sb.append('0');
@@ -302,16 +308,65 @@ public final class PgText {
             sb.append(1 / d < 0 ? "-0" : "0");
             return;
         }
-        BigDecimal exact = new BigDecimal(d);
-        BigDecimal shortest = exact;
-        for (int p = 1; p <= (float4 ? 9 : 17); p++) {
-            BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-            if (float4 ? r.floatValue() == (float) d : r.doubleValue() == d) {
-                shortest = r;
+        double a = Math.abs(d);
+        BigDecimal shortest = float4
+                ? shortest(new BigDecimal(a), significantDigits(Float.toString((float) a)), c -> c.floatValue() == (float) a)
+                : shortest(new BigDecimal(a), significantDigits(Double.toString(a)), c -> c.doubleValue() == a);
+        appendShortest(sb, d < 0 ? shortest.negate() : shortest, float4 ? 6 : 15);
+    }
+
+    /**
+     * The shortest decimal that reads back as the positive binary value {@code exact}, the closest one when
+     * several have that length (ties to an even last digit), as the server's Ryu-based output picks it.
+     *
+     * <p>At each length p only the two p-digit neighbours of the exact value can qualify: what reads back is an
+     * interval around the value, and any p-digit decimal inside it has a neighbour at least as close. Taking only
+     * the nearest one is wrong at powers of two, where the interval below is half as wide as above. The JDK's
+     * {@code toString} (always round-trip, not always shortest before JDK 19) bounds the length from above, and
+     * lengths that work are contiguous, so this tries from that bound downwards: usually two roundings.
+     */
+    private static BigDecimal shortest(BigDecimal exact, int upperBound, Predicate<BigDecimal> readsBack) {
+        BigDecimal best = exact;
+        for (int p = upperBound; p >= 1; p--) {
+            BigDecimal down = exact.round(new MathContext(p, RoundingMode.FLOOR));
+            BigDecimal up = exact.round(new MathContext(p, RoundingMode.CEILING));
+            boolean downOk = readsBack.test(down);
+            boolean upOk = readsBack.test(up);
+            if (!downOk && !upOk) {
                 break;
             }
+            if (downOk && upOk && !down.equals(up)) {
+                int cmp = exact.subtract(down).compareTo(up.subtract(exact));
+                best = cmp < 0 || cmp == 0 && !down.unscaledValue().testBit(0) ? down : up;
+            } else {
+                best = downOk ? down : up;
+            }
         }
-        appendShortest(sb, shortest, float4 ? 6 : 15);
+        return best;
+    }
+
+    /** The significant digits of a JDK {@code Double/Float.toString} of a positive finite value. */
+    private static int significantDigits(String javaText) {
+        int end = javaText.indexOf('E');
+        if (end < 0) {
+            end = javaText.length();
+        }
+        int first = -1;
+        int last = -1;
+        int count = 0;
+        for (int i = 0; i < end; i++) {
+            char c = javaText.charAt(i);
+            if (c >= '1' && c <= '9') {
+                if (first < 0) {
+                    first = count;
+                }
+                last = count;
+            }
+            if (c != '.') {
+                count++;
+            }
+        }
+        return last - first + 1;
     }
 
     private static void appendShortest(StringBuilder sb, BigDecimal v, int fixedLimit) {

@@ -1,7 +1,10 @@
 package io.camelpgrepl.pgoutput;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +24,8 @@ public final class RelationInfo {
     private final String[] names;
     private final ValueDecoder[] decoders;
     private final boolean[] key;
-    private final int mapCapacity;
+    private final Map<String, Integer> indexByName;
+    private final int[] keyIndexes;
 
     RelationInfo(PgOutputMessage.Relation r) {
         this.relationId = r.relationId();
@@ -34,17 +38,24 @@ public final class RelationInfo {
         this.decoders = new ValueDecoder[n];
         this.key = new boolean[n];
         List<String> keys = new ArrayList<>();
+        this.indexByName = new HashMap<>((int) (n / 0.75f) + 1);
         for (int i = 0; i < n; i++) {
             PgOutputMessage.Column c = columns.get(i);
             names[i] = c.name();
             decoders[i] = PgTypes.decoder(c.typeOid());
             key[i] = c.isKey();
+            indexByName.putIfAbsent(c.name(), i);
             if (c.isKey()) {
                 keys.add(c.name());
             }
         }
         this.keyColumns = Collections.unmodifiableList(keys);
-        this.mapCapacity = (int) (n / 0.75f) + 1;
+        this.keyIndexes = new int[keys.size()];
+        for (int i = 0, k = 0; i < n; i++) {
+            if (key[i]) {
+                keyIndexes[k++] = i;
+            }
+        }
     }
 
     public int relationId() {
@@ -73,12 +84,22 @@ public final class RelationInfo {
         return keyColumns;
     }
 
+    String columnName(int index) {
+        return names[index];
+    }
+
+    /** The index of the column named {@code name}, or -1. */
+    int columnIndex(String name) {
+        Integer i = indexByName.get(name);
+        return i == null ? -1 : i;
+    }
+
     /**
      * Decodes a tuple into column name → typed value, in column order. Null columns map to {@code null},
      * unchanged TOAST columns to {@link UnchangedToast#INSTANCE}. With {@code keyOnly} (an old key tuple,
      * {@code 'K'}) only the replica-identity columns are included.
      */
-    Map<String, Object> decodeRow(TupleData t, boolean keyOnly, String label) {
+    Row decodeRow(TupleData t, boolean keyOnly, String label) {
         int n = names.length;
         if (t.size() != n) {
             throw new PgOutputException("pgoutput " + label + ": tuple has " + t.size() + " columns but relation "
@@ -86,11 +107,9 @@ public final class RelationInfo {
                     + "; the Relation message and the row disagree");
         }
         boolean onlyKeys = keyOnly && !keyColumns.isEmpty();
-        LinkedHashMap<String, Object> row = new LinkedHashMap<>(mapCapacity);
-        for (int i = 0; i < n; i++) {
-            if (onlyKeys && !key[i]) {
-                continue;
-            }
+        Object[] values = new Object[onlyKeys ? keyIndexes.length : n];
+        for (int e = 0; e < values.length; e++) {
+            int i = onlyKeys ? keyIndexes[e] : e;
             Object v;
             switch (t.kind(i)) {
                 case 'n':
@@ -106,9 +125,9 @@ public final class RelationInfo {
                     v = decode(t, i, false, label);
                     break;
             }
-            row.put(names[i], v);
+            values[e] = v;
         }
-        return Collections.unmodifiableMap(row);
+        return new Row(this, onlyKeys ? keyIndexes : null, values);
     }
 
     private Object decode(TupleData t, int i, boolean text, String label) {
@@ -152,6 +171,13 @@ public final class RelationInfo {
         m.put("keyColumns", keyColumns);
         m.put("columns", Collections.unmodifiableList(cols));
         return Collections.unmodifiableMap(m);
+    }
+
+    /** The table's shape as JSON: the keys of {@link #toMap()}. Jackson writes this text too (see ChangeEvent). */
+    @JsonValue
+    @JsonRawValue
+    public String toJson() {
+        return ChangeJson.toJson(this);
     }
 
     @Override

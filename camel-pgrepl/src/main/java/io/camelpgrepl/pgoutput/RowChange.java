@@ -22,6 +22,7 @@ public record RowChange(Lsn lsn, TxInfo tx, int xid, int relationId, String sche
     public enum Operation { INSERT, UPDATE, DELETE }
 
     /** Keys {@code schema}, {@code table}, {@code operation} (its name), {@code before}, {@code after}. */
+    @Override
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>(8);
         m.put("schema", schema);

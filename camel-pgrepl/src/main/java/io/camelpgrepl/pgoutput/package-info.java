@@ -36,6 +36,10 @@
  * prepared transaction and does not resend it; Commit/Rollback Prepared arrive later on their own); Commit
  * Prepared and Rollback Prepared end LSN. Nothing inside a streamed transaction is acknowledgeable before its
  * Stream Commit; a Stream Abort is surfaced (top-level or one subtransaction) and acknowledges nothing.</li>
+ * <li>JSON ({@link io.camelpgrepl.pgoutput.ChangeJson}, writer in {@code pgoutput.json}): the map forms' keys,
+ * values by column type (rows are {@link io.camelpgrepl.pgoutput.Row}s, so json/jsonb are known and embedded);
+ * no library. {@code @JsonValue @JsonRawValue} on {@code toJson()} (optional jackson-annotations, inert without
+ * Jackson) make a plain Jackson {@code ObjectMapper} write the same text.</li>
  * <li>Errors: every malformed input is a {@link io.camelpgrepl.pgoutput.PgOutputException} (a permanent
  * {@link io.camelpgrepl.client.ProtocolException}) naming the message type and byte offset; lengths and counts
  * are checked against the bytes left before anything is allocated.</li>

@@ -54,14 +54,14 @@ final class ReplayServer implements AutoCloseable {
     }
 
     /**
-     * Drains {@code slot} up to the run's target with our client and writes each pgoutput message as the CopyData
+     * Drains {@code slot} up to {@code target} with our client and writes each pgoutput message as the CopyData
      * frame that carried it; returns the file.
      */
-    static Path record(DrainRun run, String slot) throws IOException, InterruptedException {
+    static Path record(BenchServer s, String slot, Lsn target) throws IOException, InterruptedException {
         Path file = Files.createTempFile("pgrepl-replay", ".frames");
         file.toFile().deleteOnExit();
-        ReplicationConfig cfg = ReplicationConfig.builder().host(run.pg.host()).port(run.pg.port())
-                .database(DrainRun.DB).user("postgres").slot(slot).publication(DrainRun.PUB)
+        ReplicationConfig cfg = ReplicationConfig.builder().host(s.pg.host()).port(s.pg.port())
+                .database(BenchServer.DB).user(BenchServer.USER).slot(slot).publication(BenchServer.PUB)
                 .sslMode(SslMode.DISABLE).build();
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
              ReplicationClient client = ReplicationClient.connect(cfg)) {
@@ -83,7 +83,7 @@ final class ReplayServer implements AutoCloseable {
                 }
                 if (e instanceof ReplicationEvent.Commit c) {
                     client.updateAppliedLsn(c.endLsn());
-                    if (c.endLsn().compareTo(run.target) >= 0) {
+                    if (c.endLsn().compareTo(target) >= 0) {
                         break;
                     }
                 }

@@ -1,0 +1,147 @@
+package io.camelpgrepl.bench;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.camelpgrepl.camel.PgReplConsumer;
+import io.camelpgrepl.client.ReplicationClient;
+import io.camelpgrepl.client.ReplicationEvent;
+import io.camelpgrepl.pgoutput.RowChange;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/**
+ * Commit-to-exchange latency, in its own JVM: streams slot {@code slots} (one) with our raw client or a
+ * {@code pgrepl:} route and, for every inserted row, takes the time from its transaction's commit timestamp (the
+ * server's clock, same host) to the moment the row reached the loop or the route's processor. Prints {@code READY}
+ * on stderr once streaming, stops at the row with id -1 (the benchmark's sentinel), skips rows committed in the first
+ * {@code warmupSeconds} after the first commit it saw, and prints {@code count p50 p90 p99 p999 max} (microseconds)
+ * on stdout.
+ *
+ * <p>Arguments ({@link WorkerArgs}): {@code host port database user slots publication sslMode client=ours|camel
+ * warmupSeconds uriOptions}.
+ */
+public final class LatencyWorker {
+
+    static final String READY = "READY";
+    static final long SENTINEL = -1;
+
+    private LatencyWorker() {
+    }
+
+    /** Latencies in microseconds, after the warm-up. */
+    static final class Recorder {
+        private final long warmupMicros;
+        private long[] micros = new long[1 << 16];
+        private int count;
+        private Instant firstCommit;
+
+        Recorder(long warmupSeconds) {
+            this.warmupMicros = warmupSeconds * 1_000_000;
+        }
+
+        synchronized void record(Instant commitTime, Instant now) {
+            if (firstCommit == null) {
+                firstCommit = commitTime;
+            }
+            if (ChronoUnit.MICROS.between(firstCommit, commitTime) < warmupMicros) {
+                return;
+            }
+            if (count == micros.length) {
+                micros = Arrays.copyOf(micros, count * 2);
+            }
+            micros[count++] = ChronoUnit.MICROS.between(commitTime, now);
+        }
+
+        synchronized String summary() {
+            long[] v = Arrays.copyOf(micros, count);
+            Arrays.sort(v);
+            return count + " " + at(v, 0.50) + " " + at(v, 0.90) + " " + at(v, 0.99) + " " + at(v, 0.999) + " "
+                    + (count == 0 ? 0 : v[count - 1]);
+        }
+
+        private static long at(long[] sorted, double q) {
+            return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+        }
+    }
+
+    public static void main(String[] argv) throws Exception {
+        WorkerArgs args = new WorkerArgs(argv);
+        Recorder recorder = new Recorder(args.getLong("warmupSeconds", 2));
+        String slot = args.list("slots").get(0);
+        if ("ours".equals(args.get("client"))) {
+            raw(args, slot, recorder);
+        } else {
+            route(args, slot, recorder);
+        }
+        System.out.println(recorder.summary());
+    }
+
+    private static void raw(WorkerArgs args, String slot, Recorder recorder) throws InterruptedException {
+        try (ReplicationClient client = ReplicationClient.connect(DrainWorker.config(args, slot))) {
+            System.err.println(READY);
+            Instant commitTime = null;
+            while (true) {
+                ReplicationEvent e = client.recv();
+                if (e == null) {
+                    throw new IllegalStateException("the stream ended before the sentinel row");
+                }
+                if (e instanceof ReplicationEvent.Begin b) {
+                    commitTime = b.commitTime();
+                } else if (e instanceof ReplicationEvent.Commit c) {
+                    client.updateAppliedLsn(c.endLsn());
+                } else if (e instanceof ReplicationEvent.XLogData x && x.messageType() == 'I') {
+                    Instant now = Instant.now();
+                    if (isSentinel(x)) {
+                        return;
+                    }
+                    recorder.record(commitTime, now);
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether a pgoutput Insert carries id -1 in its first column: 'I', relation id (4), 'N', column count (2), then
+     * the first column as 't', length (4), text.
+     */
+    private static boolean isSentinel(ReplicationEvent.XLogData x) {
+        var d = x.data();
+        return d.remaining() >= 15 && d.get(8) == 't' && d.getInt(9) == 2 && d.get(13) == '-' && d.get(14) == '1';
+    }
+
+    private static void route(WorkerArgs args, String slot, Recorder recorder) throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        try (CamelContext context = new DefaultCamelContext()) {
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(CamelDrainWorker.uri(args, slot)).routeId(slot).process(exchange -> {
+                                Instant now = Instant.now();
+                                if (exchange.getMessage().getBody() instanceof RowChange r) {
+                                    if (((Number) r.after().get("id")).longValue() == SENTINEL) {
+                                        done.countDown();
+                                    } else {
+                                        recorder.record(r.tx().commitTime(), now);
+                                    }
+                                }
+                            });
+                }
+            });
+            context.start();
+            PgReplConsumer consumer = (PgReplConsumer) context.getRoute(slot).getConsumer();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!"streaming".equals(consumer.getReplicationState()) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            System.err.println(READY);
+            if (!done.await(10, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("the sentinel row never arrived");
+            }
+        }
+    }
+}
