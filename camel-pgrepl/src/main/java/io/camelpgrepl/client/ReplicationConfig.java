@@ -16,7 +16,8 @@ import javax.net.ssl.SSLContext;
  * Everything {@link ReplicationClient#connect(ReplicationConfig)} needs. Immutable; build with
  * {@link #builder()}. {@link #toString()} never shows the password or the key password.
  *
- * <p>Long because each of its some forty options is a field, an accessor, a builder field and a builder method;
+ * <p>Long because each of its some fifty options is a field, an accessor, a builder field and a builder method,
+ * and the builder maps libpq keywords (url, service file, environment) onto them;
  * their defaults are in {@link ReplicationDefaults}.
  */
 public final class ReplicationConfig {
