@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * synchronised to a standby that is not yet promoted (state slot_syncing). After the first session the slot must
  * exist: a missing one is a permanent error, never re-created (changes may be lost). Remembers the last error and the
  * counters of finished connections for the health check, JMX and the dev console.
+ *
+ * <p>Over 400 lines because each way a connect or a session can end (stop, standby, slot_syncing, redelivery,
+ * permanent error, stale run) is decided here in one place; the streaming itself is {@link ReplicationSession}'s.
  */
 final class ReplicationLoop {
 
