@@ -70,6 +70,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "includeRelationEvents": getOrCreateConfiguration(target).setIncludeRelationEvents(property(camelContext, boolean.class, value)); return true;
         case "includetransactionevents":
         case "includeTransactionEvents": getOrCreateConfiguration(target).setIncludeTransactionEvents(property(camelContext, boolean.class, value)); return true;
+        case "loadbalancehosts":
+        case "loadBalanceHosts": getOrCreateConfiguration(target).setLoadBalanceHosts(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "maxinflight":
         case "maxInflight": getOrCreateConfiguration(target).setMaxInflight(property(camelContext, int.class, value)); return true;
         case "maxmessagesize":
@@ -78,8 +80,9 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "origin": getOrCreateConfiguration(target).setOrigin(property(camelContext, io.camelpgrepl.client.Origin.class, value)); return true;
         case "outputformat":
         case "outputFormat": getOrCreateConfiguration(target).setOutputFormat(property(camelContext, io.camelpgrepl.camel.OutputFormat.class, value)); return true;
+        case "passfile": getOrCreateConfiguration(target).setPassfile(property(camelContext, java.lang.String.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
-        case "port": getOrCreateConfiguration(target).setPort(property(camelContext, int.class, value)); return true;
+        case "port": getOrCreateConfiguration(target).setPort(property(camelContext, java.lang.String.class, value)); return true;
         case "protoversion":
         case "protoVersion": getOrCreateConfiguration(target).setProtoVersion(property(camelContext, int.class, value)); return true;
         case "publication": getOrCreateConfiguration(target).setPublication(property(camelContext, java.lang.String.class, value)); return true;
@@ -97,6 +100,7 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "reconnectMaxDelay": getOrCreateConfiguration(target).setReconnectMaxDelay(property(camelContext, java.time.Duration.class, value)); return true;
         case "requireauth":
         case "requireAuth": getOrCreateConfiguration(target).setRequireAuth(property(camelContext, java.lang.String.class, value)); return true;
+        case "service": getOrCreateConfiguration(target).setService(property(camelContext, java.lang.String.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": getOrCreateConfiguration(target).setShutdownTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "snapshotmode":
@@ -126,10 +130,13 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "streaming": getOrCreateConfiguration(target).setStreaming(property(camelContext, io.camelpgrepl.client.StreamingMode.class, value)); return true;
         case "strictstartlsn":
         case "strictStartLsn": getOrCreateConfiguration(target).setStrictStartLsn(property(camelContext, boolean.class, value)); return true;
+        case "targetsessionattrs":
+        case "targetSessionAttrs": getOrCreateConfiguration(target).setTargetSessionAttrs(property(camelContext, io.camelpgrepl.client.TargetSessionAttrs.class, value)); return true;
         case "temporaryslot":
         case "temporarySlot": getOrCreateConfiguration(target).setTemporarySlot(property(camelContext, boolean.class, value)); return true;
         case "twophase":
         case "twoPhase": getOrCreateConfiguration(target).setTwoPhase(property(camelContext, boolean.class, value)); return true;
+        case "url": getOrCreateConfiguration(target).setUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "user": getOrCreateConfiguration(target).setUser(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
@@ -178,6 +185,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "includeRelationEvents": return boolean.class;
         case "includetransactionevents":
         case "includeTransactionEvents": return boolean.class;
+        case "loadbalancehosts":
+        case "loadBalanceHosts": return java.lang.Boolean.class;
         case "maxinflight":
         case "maxInflight": return int.class;
         case "maxmessagesize":
@@ -186,8 +195,9 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "origin": return io.camelpgrepl.client.Origin.class;
         case "outputformat":
         case "outputFormat": return io.camelpgrepl.camel.OutputFormat.class;
+        case "passfile": return java.lang.String.class;
         case "password": return java.lang.String.class;
-        case "port": return int.class;
+        case "port": return java.lang.String.class;
         case "protoversion":
         case "protoVersion": return int.class;
         case "publication": return java.lang.String.class;
@@ -205,6 +215,7 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "reconnectMaxDelay": return java.time.Duration.class;
         case "requireauth":
         case "requireAuth": return java.lang.String.class;
+        case "service": return java.lang.String.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return java.time.Duration.class;
         case "snapshotmode":
@@ -234,10 +245,13 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "streaming": return io.camelpgrepl.client.StreamingMode.class;
         case "strictstartlsn":
         case "strictStartLsn": return boolean.class;
+        case "targetsessionattrs":
+        case "targetSessionAttrs": return io.camelpgrepl.client.TargetSessionAttrs.class;
         case "temporaryslot":
         case "temporarySlot": return boolean.class;
         case "twophase":
         case "twoPhase": return boolean.class;
+        case "url": return java.lang.String.class;
         case "user": return java.lang.String.class;
         default: return null;
         }
@@ -287,6 +301,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "includeRelationEvents": return getOrCreateConfiguration(target).isIncludeRelationEvents();
         case "includetransactionevents":
         case "includeTransactionEvents": return getOrCreateConfiguration(target).isIncludeTransactionEvents();
+        case "loadbalancehosts":
+        case "loadBalanceHosts": return getOrCreateConfiguration(target).getLoadBalanceHosts();
         case "maxinflight":
         case "maxInflight": return getOrCreateConfiguration(target).getMaxInflight();
         case "maxmessagesize":
@@ -295,6 +311,7 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "origin": return getOrCreateConfiguration(target).getOrigin();
         case "outputformat":
         case "outputFormat": return getOrCreateConfiguration(target).getOutputFormat();
+        case "passfile": return getOrCreateConfiguration(target).getPassfile();
         case "password": return getOrCreateConfiguration(target).getPassword();
         case "port": return getOrCreateConfiguration(target).getPort();
         case "protoversion":
@@ -314,6 +331,7 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "reconnectMaxDelay": return getOrCreateConfiguration(target).getReconnectMaxDelay();
         case "requireauth":
         case "requireAuth": return getOrCreateConfiguration(target).getRequireAuth();
+        case "service": return getOrCreateConfiguration(target).getService();
         case "shutdowntimeout":
         case "shutdownTimeout": return getOrCreateConfiguration(target).getShutdownTimeout();
         case "snapshotmode":
@@ -343,10 +361,13 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "streaming": return getOrCreateConfiguration(target).getStreaming();
         case "strictstartlsn":
         case "strictStartLsn": return getOrCreateConfiguration(target).isStrictStartLsn();
+        case "targetsessionattrs":
+        case "targetSessionAttrs": return getOrCreateConfiguration(target).getTargetSessionAttrs();
         case "temporaryslot":
         case "temporarySlot": return getOrCreateConfiguration(target).isTemporarySlot();
         case "twophase":
         case "twoPhase": return getOrCreateConfiguration(target).isTwoPhase();
+        case "url": return getOrCreateConfiguration(target).getUrl();
         case "user": return getOrCreateConfiguration(target).getUser();
         default: return null;
         }

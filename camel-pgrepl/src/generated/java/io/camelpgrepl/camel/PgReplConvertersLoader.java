@@ -156,6 +156,14 @@ public final class PgReplConvertersLoader implements TypeConverterLoader, CamelC
                 }
                 return answer;
             });
+        addTypeConverter(registry, io.camelpgrepl.client.TargetSessionAttrs.class, java.lang.String.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.camelpgrepl.camel.PgReplConverters.toTargetSessionAttrs((java.lang.String) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
         addTypeConverter(registry, java.io.InputStream.class, io.camelpgrepl.pgoutput.ChangeEvent.class, false,
             (type, exchange, value) -> {
                 Object answer = io.camelpgrepl.camel.PgReplConverters.eventToJsonStream((io.camelpgrepl.pgoutput.ChangeEvent) value);

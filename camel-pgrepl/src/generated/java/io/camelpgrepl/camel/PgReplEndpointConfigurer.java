@@ -62,6 +62,8 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "includeRelationEvents": target.getConfiguration().setIncludeRelationEvents(property(camelContext, boolean.class, value)); return true;
         case "includetransactionevents":
         case "includeTransactionEvents": target.getConfiguration().setIncludeTransactionEvents(property(camelContext, boolean.class, value)); return true;
+        case "loadbalancehosts":
+        case "loadBalanceHosts": target.getConfiguration().setLoadBalanceHosts(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "maxinflight":
         case "maxInflight": target.getConfiguration().setMaxInflight(property(camelContext, int.class, value)); return true;
         case "maxmessagesize":
@@ -70,8 +72,9 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "origin": target.getConfiguration().setOrigin(property(camelContext, io.camelpgrepl.client.Origin.class, value)); return true;
         case "outputformat":
         case "outputFormat": target.getConfiguration().setOutputFormat(property(camelContext, io.camelpgrepl.camel.OutputFormat.class, value)); return true;
+        case "passfile": target.getConfiguration().setPassfile(property(camelContext, java.lang.String.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
-        case "port": target.getConfiguration().setPort(property(camelContext, int.class, value)); return true;
+        case "port": target.getConfiguration().setPort(property(camelContext, java.lang.String.class, value)); return true;
         case "protoversion":
         case "protoVersion": target.getConfiguration().setProtoVersion(property(camelContext, int.class, value)); return true;
         case "publication": target.getConfiguration().setPublication(property(camelContext, java.lang.String.class, value)); return true;
@@ -89,6 +92,7 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectMaxDelay": target.getConfiguration().setReconnectMaxDelay(property(camelContext, java.time.Duration.class, value)); return true;
         case "requireauth":
         case "requireAuth": target.getConfiguration().setRequireAuth(property(camelContext, java.lang.String.class, value)); return true;
+        case "service": target.getConfiguration().setService(property(camelContext, java.lang.String.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": target.getConfiguration().setShutdownTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "snapshotmode":
@@ -118,10 +122,13 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "streaming": target.getConfiguration().setStreaming(property(camelContext, io.camelpgrepl.client.StreamingMode.class, value)); return true;
         case "strictstartlsn":
         case "strictStartLsn": target.getConfiguration().setStrictStartLsn(property(camelContext, boolean.class, value)); return true;
+        case "targetsessionattrs":
+        case "targetSessionAttrs": target.getConfiguration().setTargetSessionAttrs(property(camelContext, io.camelpgrepl.client.TargetSessionAttrs.class, value)); return true;
         case "temporaryslot":
         case "temporarySlot": target.getConfiguration().setTemporarySlot(property(camelContext, boolean.class, value)); return true;
         case "twophase":
         case "twoPhase": target.getConfiguration().setTwoPhase(property(camelContext, boolean.class, value)); return true;
+        case "url": target.getConfiguration().setUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "user": target.getConfiguration().setUser(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
@@ -169,6 +176,8 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "includeRelationEvents": return boolean.class;
         case "includetransactionevents":
         case "includeTransactionEvents": return boolean.class;
+        case "loadbalancehosts":
+        case "loadBalanceHosts": return java.lang.Boolean.class;
         case "maxinflight":
         case "maxInflight": return int.class;
         case "maxmessagesize":
@@ -177,8 +186,9 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "origin": return io.camelpgrepl.client.Origin.class;
         case "outputformat":
         case "outputFormat": return io.camelpgrepl.camel.OutputFormat.class;
+        case "passfile": return java.lang.String.class;
         case "password": return java.lang.String.class;
-        case "port": return int.class;
+        case "port": return java.lang.String.class;
         case "protoversion":
         case "protoVersion": return int.class;
         case "publication": return java.lang.String.class;
@@ -196,6 +206,7 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectMaxDelay": return java.time.Duration.class;
         case "requireauth":
         case "requireAuth": return java.lang.String.class;
+        case "service": return java.lang.String.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return java.time.Duration.class;
         case "snapshotmode":
@@ -225,10 +236,13 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "streaming": return io.camelpgrepl.client.StreamingMode.class;
         case "strictstartlsn":
         case "strictStartLsn": return boolean.class;
+        case "targetsessionattrs":
+        case "targetSessionAttrs": return io.camelpgrepl.client.TargetSessionAttrs.class;
         case "temporaryslot":
         case "temporarySlot": return boolean.class;
         case "twophase":
         case "twoPhase": return boolean.class;
+        case "url": return java.lang.String.class;
         case "user": return java.lang.String.class;
         default: return null;
         }
@@ -277,6 +291,8 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "includeRelationEvents": return target.getConfiguration().isIncludeRelationEvents();
         case "includetransactionevents":
         case "includeTransactionEvents": return target.getConfiguration().isIncludeTransactionEvents();
+        case "loadbalancehosts":
+        case "loadBalanceHosts": return target.getConfiguration().getLoadBalanceHosts();
         case "maxinflight":
         case "maxInflight": return target.getConfiguration().getMaxInflight();
         case "maxmessagesize":
@@ -285,6 +301,7 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "origin": return target.getConfiguration().getOrigin();
         case "outputformat":
         case "outputFormat": return target.getConfiguration().getOutputFormat();
+        case "passfile": return target.getConfiguration().getPassfile();
         case "password": return target.getConfiguration().getPassword();
         case "port": return target.getConfiguration().getPort();
         case "protoversion":
@@ -304,6 +321,7 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectMaxDelay": return target.getConfiguration().getReconnectMaxDelay();
         case "requireauth":
         case "requireAuth": return target.getConfiguration().getRequireAuth();
+        case "service": return target.getConfiguration().getService();
         case "shutdowntimeout":
         case "shutdownTimeout": return target.getConfiguration().getShutdownTimeout();
         case "snapshotmode":
@@ -333,10 +351,13 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "streaming": return target.getConfiguration().getStreaming();
         case "strictstartlsn":
         case "strictStartLsn": return target.getConfiguration().isStrictStartLsn();
+        case "targetsessionattrs":
+        case "targetSessionAttrs": return target.getConfiguration().getTargetSessionAttrs();
         case "temporaryslot":
         case "temporarySlot": return target.getConfiguration().isTemporarySlot();
         case "twophase":
         case "twoPhase": return target.getConfiguration().isTwoPhase();
+        case "url": return target.getConfiguration().getUrl();
         case "user": return target.getConfiguration().getUser();
         default: return null;
         }

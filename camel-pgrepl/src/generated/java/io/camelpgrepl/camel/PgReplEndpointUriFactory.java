@@ -24,7 +24,7 @@ public class PgReplEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(56);
+        Set<String> props = new HashSet<>(61);
         props.add("ackIdleKeepalive");
         props.add("allowCleartextPasswordWithoutTls");
         props.add("applicationName");
@@ -46,11 +46,13 @@ public class PgReplEndpointUriFactory extends org.apache.camel.support.component
         props.add("host");
         props.add("includeRelationEvents");
         props.add("includeTransactionEvents");
+        props.add("loadBalanceHosts");
         props.add("maxInflight");
         props.add("maxMessageSize");
         props.add("messages");
         props.add("origin");
         props.add("outputFormat");
+        props.add("passfile");
         props.add("password");
         props.add("port");
         props.add("protoVersion");
@@ -62,6 +64,7 @@ public class PgReplEndpointUriFactory extends org.apache.camel.support.component
         props.add("reconnectMaxAttempts");
         props.add("reconnectMaxDelay");
         props.add("requireAuth");
+        props.add("service");
         props.add("shutdownTimeout");
         props.add("slot");
         props.add("snapshotMode");
@@ -78,13 +81,16 @@ public class PgReplEndpointUriFactory extends org.apache.camel.support.component
         props.add("stopAtLsn");
         props.add("streaming");
         props.add("strictStartLsn");
+        props.add("targetSessionAttrs");
         props.add("temporarySlot");
         props.add("twoPhase");
+        props.add("url");
         props.add("user");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
-        Set<String> secretProps = new HashSet<>(3);
+        Set<String> secretProps = new HashSet<>(4);
         secretProps.add("password");
         secretProps.add("sslKeyPassword");
+        secretProps.add("url");
         secretProps.add("user");
         SECRET_PROPERTY_NAMES = Collections.unmodifiableSet(secretProps);
         ENDPOINT_IDENTITY_PROPERTY_NAMES = Collections.emptySet();

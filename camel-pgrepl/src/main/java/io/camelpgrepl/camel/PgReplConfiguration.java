@@ -16,6 +16,7 @@ import io.camelpgrepl.client.SnapshotMode;
 import io.camelpgrepl.client.SslMode;
 import io.camelpgrepl.client.SslNegotiation;
 import io.camelpgrepl.client.StreamingMode;
+import io.camelpgrepl.client.TargetSessionAttrs;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Metadata;
@@ -39,14 +40,32 @@ public class PgReplConfiguration implements Cloneable {
     @Metadata(required = true)
     private String slot;
 
+    // Connection options that url, service or a password file may also supply are null until set, so that an
+    // option set here overrides them and an option left alone does not; the documented defaults apply last.
     @UriParam(label = "common", defaultValue = ReplicationDefaults.HOST)
-    private String host = ReplicationDefaults.HOST;
+    private String host;
 
     @UriParam(label = "common", defaultValue = "" + ReplicationDefaults.PORT)
-    private int port = ReplicationDefaults.PORT;
+    private String port;
+
+    @UriParam(label = "common", defaultValue = ReplicationDefaults.TARGET_SESSION_ATTRS,
+              enums = "any,read-write,read-only,primary,standby,prefer-standby")
+    private TargetSessionAttrs targetSessionAttrs;
+
+    @UriParam(label = "common", defaultValue = "false")
+    private Boolean loadBalanceHosts;
+
+    @UriParam(label = "common", security = "secret")
+    private String url;
+
+    @UriParam(label = "common")
+    private String service;
+
+    @UriParam(label = "security")
+    private String passfile;
 
     @UriParam(label = "common", defaultValue = ReplicationDefaults.DATABASE)
-    private String database = ReplicationDefaults.DATABASE;
+    private String database;
 
     @UriParam(label = "common", security = "secret")
     private String user;
@@ -72,10 +91,10 @@ public class PgReplConfiguration implements Cloneable {
 
     @UriParam(label = "security", defaultValue = ReplicationDefaults.SSL_MODE,
               enums = "disable,allow,prefer,require,verify-ca,verify-full")
-    private SslMode sslMode = SslMode.parse(ReplicationDefaults.SSL_MODE);
+    private SslMode sslMode;
 
     @UriParam(label = "security", defaultValue = ReplicationDefaults.SSL_NEGOTIATION, enums = "postgres,direct")
-    private SslNegotiation sslNegotiation = SslNegotiation.parse(ReplicationDefaults.SSL_NEGOTIATION);
+    private SslNegotiation sslNegotiation;
 
     @UriParam(label = "security")
     private String sslRootCert;
@@ -96,7 +115,7 @@ public class PgReplConfiguration implements Cloneable {
     private SSLContextParameters sslContextParameters;
 
     @UriParam(label = "security", defaultValue = ReplicationDefaults.CHANNEL_BINDING, enums = "disable,prefer,require")
-    private ChannelBinding channelBinding = ChannelBinding.parse(ReplicationDefaults.CHANNEL_BINDING);
+    private ChannelBinding channelBinding;
 
     @UriParam(label = "security")
     private String requireAuth;
@@ -171,7 +190,7 @@ public class PgReplConfiguration implements Cloneable {
     private boolean ackIdleKeepalive = ReplicationDefaults.ACK_IDLE_KEEPALIVE;
 
     @UriParam(label = "common", defaultValue = ReplicationDefaults.CONNECT_TIMEOUT, javaType = "java.time.Duration")
-    private Duration connectTimeout = ReplicationDefaults.duration(ReplicationDefaults.CONNECT_TIMEOUT);
+    private Duration connectTimeout;
 
     @UriParam(label = "advanced", defaultValue = ReplicationDefaults.CREATE_SLOT_TIMEOUT,
               javaType = "java.time.Duration")
@@ -181,7 +200,7 @@ public class PgReplConfiguration implements Cloneable {
     private Duration receiveTimeout = ReplicationDefaults.duration(ReplicationDefaults.RECEIVE_TIMEOUT);
 
     @UriParam(label = "common", defaultValue = ReplicationDefaults.APPLICATION_NAME)
-    private String applicationName = ReplicationDefaults.APPLICATION_NAME;
+    private String applicationName;
 
     @UriParam(label = "advanced", defaultValue = "" + ReplicationDefaults.BUFFER_EVENTS)
     private int bufferEvents = ReplicationDefaults.BUFFER_EVENTS;
@@ -220,18 +239,72 @@ public class PgReplConfiguration implements Cloneable {
         return host;
     }
 
-    /** The PostgreSQL host name or IP address, or an absolute path to a Unix-domain socket directory. */
+    /**
+     * The PostgreSQL host name, IP address or Unix-domain socket directory (an absolute path), or a comma-separated
+     * list of them tried in order (libpq multi-host, see targetSessionAttrs).
+     */
     public void setHost(String host) {
         this.host = host;
     }
 
-    public int getPort() {
+    public String getPort() {
         return port;
     }
 
-    /** The PostgreSQL port. */
-    public void setPort(int port) {
+    /** The PostgreSQL port, one for all hosts, or a comma-separated list with one port per host. */
+    public void setPort(String port) {
         this.port = port;
+    }
+
+    public TargetSessionAttrs getTargetSessionAttrs() {
+        return targetSessionAttrs;
+    }
+
+    /**
+     * Which host of the list to stream from, as libpq's target_session_attrs: any, read-write, read-only, primary,
+     * standby (logical decoding on a hot standby, PostgreSQL 16+) or prefer-standby.
+     */
+    public void setTargetSessionAttrs(TargetSessionAttrs targetSessionAttrs) {
+        this.targetSessionAttrs = targetSessionAttrs;
+    }
+
+    public Boolean getLoadBalanceHosts() {
+        return loadBalanceHosts;
+    }
+
+    /** Try the hosts in random order instead of as listed (libpq load_balance_hosts=random). */
+    public void setLoadBalanceHosts(Boolean loadBalanceHosts) {
+        this.loadBalanceHosts = loadBalanceHosts;
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    /**
+     * A libpq connection URI (postgresql://user@host1:5432,host2:5433/db?sslmode=verify-full&target_session_attrs=primary);
+     * options set on the endpoint override what it says. Keep passwords out of it (use password or passfile).
+     */
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    public String getService() {
+        return service;
+    }
+
+    /** A service of the libpq connection service file (PGSERVICEFILE, else .pg_service.conf in the home directory, then PGSYSCONFDIR/pg_service.conf). */
+    public void setService(String service) {
+        this.service = service;
+    }
+
+    public String getPassfile() {
+        return passfile;
+    }
+
+    /** The libpq password file read when no password is set (default PGPASSFILE, else .pgpass in the home directory); ignored when group or world readable. */
+    public void setPassfile(String passfile) {
+        this.passfile = passfile;
     }
 
     public String getDatabase() {
@@ -737,6 +810,43 @@ public class PgReplConfiguration implements Cloneable {
         }
     }
 
+    /** The connection options that are set (the others may come from url, service or the password file). */
+    private void connectionOptions(ReplicationConfig.Builder b) {
+        if (ObjectHelper.isNotEmpty(host)) {
+            b.host(host);
+        }
+        if (ObjectHelper.isNotEmpty(port)) {
+            b.port(port);
+        }
+        if (targetSessionAttrs != null) {
+            b.targetSessionAttrs(targetSessionAttrs);
+        }
+        if (loadBalanceHosts != null) {
+            b.loadBalanceHosts(loadBalanceHosts);
+        }
+        if (ObjectHelper.isNotEmpty(passfile)) {
+            b.passfile(Path.of(passfile));
+        }
+        if (ObjectHelper.isNotEmpty(database)) {
+            b.database(database);
+        }
+        if (applicationName != null) {
+            b.applicationName(applicationName);
+        }
+        if (connectTimeout != null) {
+            b.connectTimeout(connectTimeout);
+        }
+        if (sslMode != null) {
+            b.sslMode(sslMode);
+        }
+        if (sslNegotiation != null) {
+            b.sslNegotiation(sslNegotiation);
+        }
+        if (channelBinding != null) {
+            b.channelBinding(channelBinding);
+        }
+    }
+
     /**
      * The client configuration for one connection attempt.
      *
@@ -744,18 +854,23 @@ public class PgReplConfiguration implements Cloneable {
      * @param resumeFrom   the last acknowledged LSN to resume from, or null for the configured {@link #getStartLsn()}
      */
     public ReplicationConfig toReplicationConfig(CamelContext camelContext, Lsn resumeFrom) {
+        return toReplicationConfig(camelContext, resumeFrom, false);
+    }
+
+    /**
+     * The client configuration for one connection attempt.
+     *
+     * @param camelContext   resolves {@link #getSslContextParameters()}
+     * @param resumeFrom     the last acknowledged LSN to resume from, or null for the configured {@link #getStartLsn()}
+     * @param streamedBefore the consumer streamed from the slot before: a missing slot is then lost, never re-created
+     */
+    public ReplicationConfig toReplicationConfig(CamelContext camelContext, Lsn resumeFrom, boolean streamedBefore) {
         ReplicationConfig.Builder b = ReplicationConfig.builder()
                 .slot(slot)
-                .host(host)
-                .port(port)
-                .database(database)
-                .applicationName(applicationName)
-                .connectTimeout(connectTimeout)
+                .url(url)
+                .service(ObjectHelper.isNotEmpty(service) ? service : null)
                 .createSlotTimeout(createSlotTimeout)
                 .publications(publications())
-                .sslMode(sslMode)
-                .sslNegotiation(sslNegotiation)
-                .channelBinding(channelBinding)
                 .statusInterval(statusInterval)
                 .receiveTimeout(receiveTimeout)
                 .protoVersion(protoVersion)
@@ -776,7 +891,9 @@ public class PgReplConfiguration implements Cloneable {
                 .createPublication(createPublication)
                 .publicationTables(publicationTableList())
                 .dropSlotOnStop(dropSlotOnStop)
-                .snapshotMode(snapshotMode);
+                .snapshotMode(snapshotMode)
+                .expectExistingSlot(streamedBefore);
+        connectionOptions(b);
         if (user != null) {
             b.user(user);
         }

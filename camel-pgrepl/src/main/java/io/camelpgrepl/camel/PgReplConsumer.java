@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutorService;
 
 import io.camelpgrepl.client.ClientStats;
 import io.camelpgrepl.client.Lsn;
+import io.camelpgrepl.client.ServerAddress;
 import io.camelpgrepl.client.ServerInfo;
 import io.camelpgrepl.client.SlotStatus;
 import org.apache.camel.CamelContext;
@@ -185,13 +186,21 @@ public class PgReplConsumer extends DefaultConsumer {
         Lsn received = st != null ? st.receivedLsn() : Lsn.INVALID;
         Lsn walEnd = st != null ? st.serverWalEnd() : Lsn.INVALID;
         long lag = ack.isValid() && walEnd.isValid() ? Math.max(0, walEnd.bytesSince(ack)) : 0;
+        ServerAddress server = loop.server();
         return new PgReplConsumerState(getRouteId(), cfg.getSlot(), cfg.getPublication(),
-                cfg.getHost() + ":" + cfg.getPort(), loop.state(), received, ack, walEnd, lag,
+                server != null ? server.toString() : configuredHosts(), loop.state(), received, ack, walEnd, lag,
                 loop.eventsBefore() + (st != null ? st.events() : 0), loop.bytesBefore() + (st != null ? st.bytes() : 0),
                 s != null ? s.inflight() : 0, loop.reconnects(),
                 loop.stallsBefore() + (st != null ? st.stalls() : 0), loop.lastError(), loop.lastErrorTime(),
                 info != null ? info.serverVersion() : null, info != null ? info.systemId() : null,
                 st != null ? st.lastReceived() : null, loop.slotStatus(), loop.redelivery());
+    }
+
+    /** The host list as configured (host and port options; url or service may name others). */
+    private String configuredHosts() {
+        String host = cfg.getHost() != null ? cfg.getHost() : cfg.getUrl() != null || cfg.getService() != null
+                ? "(url/service)" : io.camelpgrepl.client.ReplicationDefaults.HOST;
+        return cfg.getPort() != null ? host + " port " + cfg.getPort() : host;
     }
 
     @ManagedAttribute(description = "Replication slot")
@@ -205,7 +214,7 @@ public class PgReplConsumer extends DefaultConsumer {
     }
 
     // not "State": Camel's managed consumer already has that attribute (the service state) and it would win
-    @ManagedAttribute(description = "Replication state: connecting, snapshot, streaming, standby, suspended, stopped or failed")
+    @ManagedAttribute(description = "Replication state: connecting, snapshot, streaming, standby, slot_syncing, suspended, stopped or failed")
     public String getReplicationState() {
         return snapshot().state().label();
     }
@@ -253,6 +262,23 @@ public class PgReplConsumer extends DefaultConsumer {
     @ManagedAttribute(description = "Times reading paused because the route was behind")
     public long getStalls() {
         return snapshot().stalls();
+    }
+
+    @ManagedAttribute(description = "The server streamed from (host:port or socket), one of the host list")
+    public String getServer() {
+        return snapshot().endpoint();
+    }
+
+    @ManagedAttribute(description = "Whether the slot is a failover slot (PostgreSQL 17+), at the last connect; empty when unknown")
+    public Boolean getSlotFailover() {
+        SlotStatus s = loop.slotStatus();
+        return s != null ? s.failover() : null;
+    }
+
+    @ManagedAttribute(description = "Whether the slot was synchronised from a primary (PostgreSQL 17+), at the last connect; empty when unknown")
+    public Boolean getSlotSynced() {
+        SlotStatus s = loop.slotStatus();
+        return s != null ? s.synced() : null;
     }
 
     @ManagedAttribute(description = "The last error, if any")

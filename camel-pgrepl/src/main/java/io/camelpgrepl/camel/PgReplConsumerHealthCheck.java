@@ -53,6 +53,10 @@ public class PgReplConsumerHealthCheck extends AbstractHealthCheck {
             if (s.slotStatus().invalidationReason() != null) {
                 builder.detail("slot.invalidation.reason", s.slotStatus().invalidationReason());
             }
+            if (s.slotStatus().failover() != null) {
+                builder.detail("slot.failover", s.slotStatus().failover());
+                builder.detail("slot.synced", s.slotStatus().synced());
+            }
             builder.detail("slot.status.read.at", s.slotStatus().readAt().toString());
         }
         if (s.redelivery() != null) {
@@ -71,6 +75,9 @@ public class PgReplConsumerHealthCheck extends AbstractHealthCheck {
         }
         builder.down();
         String message = "pgrepl consumer of slot '" + s.slot() + "' is " + s.state().label();
+        if (s.state() == PgReplConsumerState.State.SLOT_SYNCING) {
+            message += " (a failover slot still being synchronised to the standby found; waiting for its promotion)";
+        }
         if (s.lastError() != null) {
             message += ": " + s.lastError();
             builder.detail("last.error", s.lastError());

@@ -13,8 +13,9 @@ import io.camelpgrepl.client.SlotStatus;
  * @param routeId          the route the consumer belongs to
  * @param slot             the replication slot
  * @param publication      the publication option as configured
- * @param endpoint         host:port or socket path
- * @param state            connecting, snapshot, streaming, standby, suspended, stopped or failed
+ * @param endpoint         host:port or socket path of the server streamed from (before the first connection: the
+ *                         configured host list)
+ * @param state            connecting, snapshot, streaming, standby, slot_syncing, suspended, stopped or failed
  * @param receivedLsn      highest WAL position received
  * @param acknowledgedLsn  highest position confirmed (all exchanges up to it completed)
  * @param serverWalEnd     the server's end of WAL as last reported
@@ -44,9 +45,11 @@ public record PgReplConsumerState(String routeId, String slot, String publicatio
     public record Redelivery(Lsn lsn, int attempts, String lastError, Duration nextDelay) {
     }
 
-    /** Where the consumer's loop is. */
+    /** Where the consumer's loop is; {@link #label()} is what health, JMX and the console show. */
     public enum State {
-        CONNECTING, SNAPSHOT, STREAMING, STANDBY, SUSPENDED, STOPPED, FAILED;
+        CONNECTING, SNAPSHOT, STREAMING, STANDBY, SUSPENDED, STOPPED, FAILED,
+        /** The slot on the server found is a failover slot still being synchronised; waiting for the promotion. */
+        SLOT_SYNCING;
 
         /** Lower-case name, as shown by the health check and console. */
         public String label() {

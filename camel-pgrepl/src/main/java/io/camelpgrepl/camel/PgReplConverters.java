@@ -12,6 +12,7 @@ import io.camelpgrepl.client.SnapshotMode;
 import io.camelpgrepl.client.SslMode;
 import io.camelpgrepl.client.SslNegotiation;
 import io.camelpgrepl.client.StreamingMode;
+import io.camelpgrepl.client.TargetSessionAttrs;
 import io.camelpgrepl.pgoutput.ChangeEvent;
 import io.camelpgrepl.pgoutput.ChangeJson;
 import io.camelpgrepl.pgoutput.DebeziumEnvelope;
@@ -99,6 +100,12 @@ public final class PgReplConverters {
     @Converter
     public static StreamingMode toStreamingMode(String text) {
         return StreamingMode.parse(text);
+    }
+
+    /** targetSessionAttrs: any, read-write, read-only, primary, standby or prefer-standby. */
+    @Converter
+    public static TargetSessionAttrs toTargetSessionAttrs(String text) {
+        return TargetSessionAttrs.parse(text);
     }
 
     /** origin: none or any. */

@@ -46,6 +46,10 @@ public class PgReplDevConsole extends AbstractDevConsole {
                 sb.append(String.format("    Slot WAL status: %s, safe WAL size: %s, invalidation reason: %s (read at %s)%n",
                         s.slotStatus().walStatus(), s.slotStatus().safeWalSize(), s.slotStatus().invalidationReason(),
                         s.slotStatus().readAt()));
+                if (s.slotStatus().failover() != null) {
+                    sb.append(String.format("    Slot failover: %s, synced: %s%n", s.slotStatus().failover(),
+                            s.slotStatus().synced()));
+                }
             }
             if (s.redelivery() != null) {
                 sb.append(String.format("    Redelivering LSN %s: attempt %d, next in %s, last error: %s%n",
@@ -86,6 +90,10 @@ public class PgReplDevConsole extends AbstractDevConsole {
                 jo.put("slotSafeWalSize", s.slotStatus().safeWalSize());
                 jo.put("slotInvalidationReason", s.slotStatus().invalidationReason());
                 jo.put("slotStatusReadAt", s.slotStatus().readAt().toString());
+                if (s.slotStatus().failover() != null) {
+                    jo.put("slotFailover", s.slotStatus().failover());
+                    jo.put("slotSynced", s.slotStatus().synced());
+                }
             }
             if (s.redelivery() != null) {
                 jo.put("redeliveryLsn", s.redelivery().lsn().toString());

@@ -12,7 +12,9 @@ import io.camelpgrepl.client.Lsn;
 import io.camelpgrepl.client.ReplicationClient;
 import io.camelpgrepl.client.ReplicationException;
 import io.camelpgrepl.client.ServerErrorException;
+import io.camelpgrepl.client.ServerAddress;
 import io.camelpgrepl.client.ServerInfo;
+import io.camelpgrepl.client.SlotNotReadyException;
 import io.camelpgrepl.client.SlotStatus;
 import io.camelpgrepl.camel.PgReplConsumerState.Redelivery;
 import io.camelpgrepl.client.SnapshotMode;
@@ -25,8 +27,13 @@ import org.slf4j.LoggerFactory;
  * reconnect with exponential backoff from the last acknowledged LSN, within {@code reconnectMaxAttempts}. A
  * permanent error, or any unexpected one (an {@link Error} included), ends the loop: state failed, health DOWN,
  * one ERROR line, and the consumer's route is stopped ({@link PgReplConsumer#failed}). "Slot in use" (55006) is the standby state of a
- * second consumer: retried with backoff, never counted as an attempt that fails. Remembers the last error and the
+ * second consumer: retried with backoff, never counted as an attempt that fails; so is a failover slot still being
+ * synchronised to a standby that is not yet promoted (state slot_syncing). After the first session the slot must
+ * exist: a missing one is a permanent error, never re-created (changes may be lost). Remembers the last error and the
  * counters of finished connections for the health check, JMX and the dev console.
+ *
+ * <p>Over 400 lines because each way a connect or a session can end (stop, standby, slot_syncing, redelivery,
+ * permanent error, stale run) is decided here in one place; the streaming itself is {@link ReplicationSession}'s.
  */
 final class ReplicationLoop {
 
@@ -59,6 +66,9 @@ final class ReplicationLoop {
      * delay before the next attempt (doubling up to reconnectMaxDelay, back to reconnectDelay once it passes).
      */
     private volatile Redelivery redelivery;
+    private volatile ServerAddress server;
+    /** A session streamed since the consumer started: from then on the slot must exist (never re-created). */
+    private volatile boolean streamedBefore;
 
     ReplicationLoop(PgReplConsumer consumer) {
         this.consumer = consumer;
@@ -70,6 +80,7 @@ final class ReplicationLoop {
     /** The consumer started: the loop will connect once it runs. */
     void starting() {
         running = true;
+        streamedBefore = false;
         state = State.CONNECTING;
     }
 
@@ -166,8 +177,9 @@ final class ReplicationLoop {
         Duration delay = cfg.getReconnectDelay();
         int attempts = 0;
         while (current(run)) {
-            if (state != State.STANDBY) {
-                // a standby consumer stays standby (and ready) while it retries, instead of flapping to connecting
+            if (state != State.STANDBY && state != State.SLOT_SYNCING) {
+                // a standby consumer stays standby (and ready) while it retries, instead of flapping to connecting;
+                // one waiting for its slot keeps saying so
                 state = State.CONNECTING;
             }
             ReplicationSession.Outcome outcome;
@@ -178,6 +190,8 @@ final class ReplicationLoop {
                 }
                 serverInfo = client.serverInfo();
                 slotStatus = client.slotStatus();
+                server = client.server();
+                streamedBefore = true;
                 ReplicationSession s = new ReplicationSession(this, consumer, client, acknowledged);
                 session = s;
                 if (suspended) {
@@ -197,14 +211,17 @@ final class ReplicationLoop {
                 }
                 recordError(e);
                 boolean standby = e instanceof ServerErrorException se && se.isSlotInUse();
+                // a failover slot not yet usable on a standby waits for the promotion: not a failed attempt either
+                boolean syncing = e instanceof SlotNotReadyException;
                 if (!standby && !e.isTransient()) {
                     state = State.FAILED;
                     LOG.error("pgrepl consumer of slot '{}' stopped on a permanent error (not retried): {}",
                             cfg.getSlot(), e.getMessage(), e);
                     return e;
                 }
-                if (!standby) {
-                    // standing by is waiting for the other consumer, not failing: it never exhausts the attempts
+                if (!standby && !syncing) {
+                    // standing by (for the other consumer, or for the promotion) is not failing: it never exhausts
+                    // the attempts
                     attempts++;
                 }
                 if (cfg.getReconnectMaxAttempts() > 0 && attempts > cfg.getReconnectMaxAttempts()) {
@@ -213,8 +230,10 @@ final class ReplicationLoop {
                               + " last error: {}", cfg.getSlot(), attempts - 1, e.getMessage(), e);
                     return e;
                 }
-                state = standby ? State.STANDBY : State.CONNECTING;
-                if (standby) {
+                state = standby ? State.STANDBY : syncing ? State.SLOT_SYNCING : State.CONNECTING;
+                if (syncing) {
+                    LOG.info("{}; retrying in {}", e.getMessage(), delay);
+                } else if (standby) {
                     LOG.info("Slot '{}' is in use by another consumer; standing by, retrying in {}", cfg.getSlot(), delay);
                 } else {
                     LOG.warn("pgrepl consumer of slot '{}' lost its connection ({}); reconnecting in {} (attempt {})",
@@ -270,8 +289,8 @@ final class ReplicationLoop {
             }
             // with snapshotMode, connect hands the snapshot to the route before it starts the stream
             ReplicationClient client = ReplicationClient.connect(
-                    cfg.toReplicationConfig(consumer.getEndpoint().getCamelContext(), acknowledged), attempt,
-                    cfg.getSnapshotMode() == SnapshotMode.NEVER ? null : new SnapshotExchanges(this, consumer));
+                    cfg.toReplicationConfig(consumer.getEndpoint().getCamelContext(), acknowledged, streamedBefore),
+                    attempt, cfg.getSnapshotMode() == SnapshotMode.NEVER ? null : new SnapshotExchanges(this, consumer));
             if (!current(run)) {
                 // stopped while the connect was finishing: never leave a second stream on the slot
                 client.abort();
@@ -407,6 +426,11 @@ final class ReplicationLoop {
 
     SlotStatus slotStatus() {
         return slotStatus;
+    }
+
+    /** The host of the last connection, or null before the first. */
+    ServerAddress server() {
+        return server;
     }
 
     /** The transaction being redelivered again and again, or null. */

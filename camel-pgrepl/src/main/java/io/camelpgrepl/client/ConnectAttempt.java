@@ -40,9 +40,17 @@ public final class ConnectAttempt {
         return cancelled;
     }
 
-    /** The connection is logged in: from now on {@link #cancel()} closes it. */
-    void attach(PgConnection c) {
+    /** Ends the connect with the cancel's error when {@link #cancel()} was called (between hosts of a list). */
+    void checkNotCancelled() {
+        if (cancelled) {
+            throw cancelledError();
+        }
+    }
+
+    /** The connection is logged in: from now on {@link #cancel()} closes it; a new host's connection starts afresh. */
+    synchronized void attach(PgConnection c) {
         conn = c;
+        expired = false;
         if (cancelled) {
             c.close();
             throw cancelledError();

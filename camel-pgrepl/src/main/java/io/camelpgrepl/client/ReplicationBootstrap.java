@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * ({@link ServerCapabilities}) and {@code wal_sender_timeout}, the publications and the slot (checked, created when
  * asked; with an initial snapshot, by {@link InitialSnapshot}; and its health), the start position check, and
  * START_REPLICATION; and dropping the slot when its owner stops the stream, when asked. Misconfiguration is found
- * here, before streaming ({@link ServerChecks}).
+ * here, before streaming ({@link ServerChecks}). On a hot standby (decoding on a standby, PostgreSQL 16+) the slot
+ * may be a failover slot's synchronised copy, which cannot stream until the standby is promoted
+ * ({@link SlotNotReadyException}).
  * Every reply is checked for its shape: a wrong number of rows or columns, or a value that does not parse, is a
  * {@link ProtocolException} naming the command.
  */
@@ -73,11 +75,13 @@ final class ReplicationBootstrap {
         if (config.createPublication()) {
             ensurePublications(conn, config);
         }
-        long walSenderTimeout = ServerChecks.check(conn, config);
+        boolean onStandby = "on".equalsIgnoreCase(conn.parameter("in_hot_standby"));
+        ServerChecks.Findings checked = ServerChecks.check(conn, config, server, onStandby);
         // before the slot: a snapshot exported by creating it lasts only until the next command
         Map<Integer, List<String>> primaryKeys = PrimaryKeyQuery.load(conn, config.publications());
         ReplicationConfig stream = config;
-        SlotState slot;
+        SlotStatus slot;
+        Lsn slotPosition;
         if (config.snapshotMode() == SnapshotMode.INITIAL_ONLY) {
             // the one-off snapshot leaves the configured slot alone: its own temporary slot ends the stream at once
             InitialSnapshot.Taken taken = InitialSnapshot.take(conn, config, server, attempt, snapshot, info,
@@ -85,12 +89,16 @@ final class ReplicationBootstrap {
             stream = config.toBuilder().slot(taken.slot()).temporarySlot(true).startLsn(Lsn.INVALID)
                     .stopAtLsn(taken.consistentPoint()).streaming(StreamingMode.OFF).twoPhase(false)
                     .snapshotMode(SnapshotMode.NEVER).build();
-            slot = new SlotState(taken.consistentPoint(), null);
+            slot = null;
+            slotPosition = taken.consistentPoint();
         } else {
-            slot = prepareSlot(conn, config, server, attempt, snapshot == null ? null
+            slot = prepareSlot(conn, config, server, onStandby, attempt, snapshot == null ? null
                     : () -> InitialSnapshot.take(conn, config, server, attempt, snapshot, info, primaryKeys));
+            if (slot != null) {
+                ServerChecks.warnWithoutStandbySlots(config, slot, checked.synchronizedStandbySlots());
+            }
+            slotPosition = slot != null && slot.confirmedFlushLsn().isValid() ? slot.confirmedFlushLsn() : null;
         }
-        Lsn slotPosition = slot.confirmedFlush();
         Lsn start = config.startLsn();
         if (start.isValid() && slotPosition != null && start.isBefore(slotPosition)) {
             String msg = "startLsn " + start + " is older than slot '" + config.slot() + "' confirmed_flush_lsn "
@@ -102,13 +110,17 @@ final class ReplicationBootstrap {
             LOG.warn(msg);
         }
         attempt.phase("START_REPLICATION", config.connectTimeout(), "connectTimeout");
-        conn.startCopyBoth(startReplicationCommand(stream, proto, server),
-                "START_REPLICATION for slot '" + config.slot() + "' on " + config.endpoint() + " failed");
+        try {
+            conn.startCopyBoth(startReplicationCommand(stream, proto, server),
+                    "START_REPLICATION for slot '" + config.slot() + "' on " + config.endpoint() + " failed");
+        } catch (ServerErrorException e) {
+            throw beingSynchronised(e, config);
+        }
         attempt.end();
         LOG.info("Streaming slot '{}' (publications {}) from {}: PostgreSQL {}, system {}, timeline {}, from {}, "
                 + "pgoutput v{}", config.slot(), config.publications(), config.endpoint(), versionText, systemId,
                 timeline, start.isValid() ? start : "the slot's position", proto);
-        return new Started(info, walSenderTimeout, slot.status(), primaryKeys, stream);
+        return new Started(info, checked.walSenderTimeoutMillis(), slot, primaryKeys, stream);
     }
 
     /** After the copy ended on request: drops the slot when {@code dropSlotOnStop} is set (a temporary one goes by itself). */
@@ -169,23 +181,25 @@ final class ReplicationBootstrap {
         }
     }
 
-    /** What the slot query found: the position to start from (null when unknown) and the slot's health. */
-    private record SlotState(Lsn confirmedFlush, SlotStatus status) {
-    }
-
     /**
-     * Checks (and creates, when asked) the slot; with snapshotMode=initial, {@code snapshot} creates it (through
-     * {@link InitialSnapshot}, after handing the rows over).
+     * Checks the slot and, when asked, creates it (with snapshotMode=initial through {@code snapshot}, which hands
+     * the rows over first: {@link InitialSnapshot}) or switches it to failover; returns what the slot query found, or
+     * null when nothing is known (a missing slot left to START_REPLICATION, one created concurrently). A slot missing
+     * although this consumer streamed from it before is {@link SlotLostException}; a failover slot still being
+     * synchronised to this standby is {@link SlotNotReadyException}.
      */
-    private static SlotState prepareSlot(PgConnection conn, ReplicationConfig config, ServerCapabilities server,
-                                         ConnectAttempt attempt, Supplier<InitialSnapshot.Taken> snapshot) {
+    private static SlotStatus prepareSlot(PgConnection conn, ReplicationConfig config, ServerCapabilities server,
+                                          boolean onStandby, ConnectAttempt attempt,
+                                          Supplier<InitialSnapshot.Taken> snapshot) {
         String slot = config.slot();
         String query = "slot query for '" + slot + "'";
+        // one shape on every version: the columns PostgreSQL 17 added read as NULL before it
+        boolean pg17 = server.hasFailoverSlots();
         List<List<String>> rows = conn.query("SELECT plugin, database, confirmed_flush_lsn, wal_status, safe_wal_size, "
-                + (server.versionNum() >= ServerCapabilities.PG17 ? "invalidation_reason" : "NULL::text")
+                + (pg17 ? "invalidation_reason, failover, synced" : "NULL::text, NULL::bool, NULL::bool")
                 + " FROM pg_catalog.pg_replication_slots WHERE slot_name = " + SqlQuoting.literal(slot));
         if (!rows.isEmpty()) {
-            List<String> r = singleRow(rows, query, 6);
+            List<String> r = singleRow(rows, query, 8);
             if (!"pgoutput".equals(r.get(0))) {
                 throw new ConfigurationException("Slot '" + slot + "' uses plugin " + r.get(0) + ", but this client "
                         + "reads pgoutput; use a slot created with pgoutput");
@@ -194,18 +208,39 @@ final class ReplicationBootstrap {
                 throw new ConfigurationException("Slot '" + slot + "' belongs to database '" + r.get(1)
                         + "', not '" + config.database() + "'; connect to that database");
             }
-            SlotStatus status = new SlotStatus(r.get(3), r.get(4) == null ? null : number(r.get(4),
-                    query + " safe_wal_size"), r.get(5), Instant.now());
+            Boolean failover = bool(r.get(6));
+            Boolean synced = bool(r.get(7));
+            if (onStandby && Boolean.TRUE.equals(synced)) {
+                throw new SlotNotReadyException(synchronisingMessage(config), null);
+            }
+            SlotStatus status = new SlotStatus(r.get(2) == null ? Lsn.INVALID : lsn(r.get(2), query
+                    + " confirmed_flush_lsn"), r.get(3), r.get(4) == null ? null : number(r.get(4),
+                    query + " safe_wal_size"), r.get(5), failover, synced, onStandby, Instant.now());
             ServerChecks.refuseInvalidated(slot, status);
-            return new SlotState(r.get(2) == null ? null : lsn(r.get(2), query + " confirmed_flush_lsn"), status);
+            if (config.failoverSlot() && !Boolean.TRUE.equals(failover)) {
+                status = new SlotStatus(status.confirmedFlushLsn(), status.walStatus(), status.safeWalSize(),
+                        status.invalidationReason(), enableFailover(conn, config, server, onStandby), synced,
+                        onStandby, status.readAt());
+            }
+            return status;
+        }
+        if (config.expectExistingSlot() && !config.temporarySlot()) {
+            throw new SlotLostException("Replication slot '" + slot + "' no longer exists on " + config.endpoint()
+                    + " (database '" + config.database() + "'), but this consumer streamed from it before"
+                    + (config.startLsn().isValid() ? " (last acknowledged " + config.startLsn() + ")" : "")
+                    + ": it was dropped, or this server is a promoted standby the slot never synchronised to."
+                    + " Changes may be lost, so the slot is not re-created. Check the failover setup (failoverSlot=true,"
+                    + " sync_replication_slots=on on the standby, its physical slot in synchronized_standby_slots),"
+                    + " then re-create the slot deliberately and restart the route");
         }
         if (!config.createSlot()) {
             // START_REPLICATION reports the missing slot with the server's own error (42704).
-            return new SlotState(null, null);
+            return null;
         }
         if (config.snapshotMode() == SnapshotMode.INITIAL) {
-            return new SlotState(snapshot.get().consistentPoint(),
-                    new SlotStatus("reserved", null, null, Instant.now()));
+            Lsn point = snapshot.get().consistentPoint();
+            return new SlotStatus(point, "reserved", null, null, pg17 ? config.failoverSlot() : null, pg17 ? false : null,
+                    onStandby, Instant.now());
         }
         String sql = "CREATE_REPLICATION_SLOT " + SqlQuoting.identifier(slot) + (config.temporarySlot() ? " TEMPORARY"
                 : "") + " LOGICAL pgoutput" + server.createSlotOptions(config);
@@ -216,15 +251,51 @@ final class ReplicationBootstrap {
             created = conn.query(sql);
         } catch (ServerErrorException e) {
             if (DUPLICATE_OBJECT.equals(e.sqlState())) {
-                return new SlotState(null, null); // created concurrently by another consumer
+                return null; // created concurrently by another consumer
             }
             throw e;
         }
         String point = singleRow(created, "CREATE_REPLICATION_SLOT", 4).get(1);
-        LOG.info("Created {}replication slot '{}' at {}", config.temporarySlot() ? "temporary " : "", slot,
-                point == null ? "?" : point);
-        return new SlotState(point == null ? null : lsn(point, "CREATE_REPLICATION_SLOT consistent_point"),
-                new SlotStatus("reserved", null, null, Instant.now()));
+        LOG.info("Created {}replication slot '{}' at {}{}", config.temporarySlot() ? "temporary " : "", slot,
+                point == null ? "?" : point, onStandby ? " on standby " + config.endpoint() : "");
+        return new SlotStatus(point == null ? Lsn.INVALID : lsn(point, "CREATE_REPLICATION_SLOT consistent_point"),
+                "reserved", null, null, pg17 ? config.failoverSlot() : null, pg17 ? false : null, onStandby,
+                Instant.now());
+    }
+
+    /** ALTER_REPLICATION_SLOT ... (FAILOVER true) on a primary; returns the slot's failover flag afterwards. */
+    private static boolean enableFailover(PgConnection conn, ReplicationConfig config, ServerCapabilities server,
+                                          boolean onStandby) {
+        server.requireFailoverSlots();
+        if (onStandby) {
+            LOG.warn("failoverSlot=true, but slot '{}' is on standby {}: a slot on a standby cannot be made a failover"
+                    + " slot; streaming it as it is", config.slot(), config.endpoint());
+            return false;
+        }
+        conn.query("ALTER_REPLICATION_SLOT " + SqlQuoting.identifier(config.slot()) + " (FAILOVER true)");
+        LOG.info("Replication slot '{}' is now a failover slot (failoverSlot=true): standbys with"
+                + " sync_replication_slots=on keep a copy", config.slot());
+        return true;
+    }
+
+    /** The server's refusal of a slot being synchronised from the primary, as the transient error it is. */
+    private static ReplicationException beingSynchronised(ServerErrorException e, ReplicationConfig config) {
+        String detail = e.error().detail();
+        if (detail != null && detail.contains("synchronized from the primary")) {
+            return new SlotNotReadyException(synchronisingMessage(config) + " (" + e.getMessage() + ")", e);
+        }
+        return e;
+    }
+
+    private static String synchronisingMessage(ReplicationConfig config) {
+        return "Slot '" + config.slot() + "' on standby " + config.endpoint() + " is being synchronised from the"
+                + " primary (synced=true) and cannot be streamed until this standby is promoted; waiting. To decode on"
+                + " a standby, use a slot created there rather than a copy of a failover slot";
+    }
+
+    /** A boolean column: {@code t}, {@code f}, or null when the server has no such column. */
+    private static Boolean bool(String text) {
+        return text == null ? null : "t".equals(text);
     }
 
     /** The one row of a reply that must have one, with exactly {@code columns} columns. */

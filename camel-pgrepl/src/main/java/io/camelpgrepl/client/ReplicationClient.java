@@ -28,10 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class ReplicationClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationClient.class);
-    /** The server refuses a walsender to a role without REPLICATION (and not superuser) with this SQLSTATE. */
-    private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private final ReplicationConfig config;
+    private final ServerAddress server;
     private final PgConnection conn;
     private final ServerInfo serverInfo;
     private final SlotStatus slotStatus;
@@ -47,8 +46,9 @@ public final class ReplicationClient implements AutoCloseable {
     /** StoppedAt was handed out: the next call ends the copy, carrying what was acknowledged meanwhile. */
     private boolean stoppedAtSeen;
 
-    private ReplicationClient(PgConnection conn, ReplicationBootstrap.Started started) {
+    private ReplicationClient(ServerAddress server, PgConnection conn, ReplicationBootstrap.Started started) {
         this.config = started.stream();
+        this.server = server;
         this.conn = conn;
         this.serverInfo = started.serverInfo();
         this.slotStatus = started.slotStatus();
@@ -63,8 +63,9 @@ public final class ReplicationClient implements AutoCloseable {
     }
 
     /**
-     * Connects, authenticates, runs IDENTIFY_SYSTEM, prepares the publication and slot when asked to, and starts
-     * streaming. Returns only after the server accepted START_REPLICATION.
+     * Connects (to the first suitable host of the list, see {@link TargetSessionAttrs}), authenticates, runs
+     * IDENTIFY_SYSTEM, prepares the publication and slot when asked to, and starts streaming. Returns only after the
+     * server accepted START_REPLICATION.
      *
      * @throws ReplicationException a typed error; {@link ReplicationException#isTransient()} tells whether a later
      *                              attempt may succeed
@@ -75,7 +76,8 @@ public final class ReplicationClient implements AutoCloseable {
 
     /**
      * As {@link #connect(ReplicationConfig)}, with every step after login bounded (connectTimeout, createSlotTimeout)
-     * and cancellable from another thread through {@code attempt}.
+     * and cancellable from another thread through {@code attempt}; the walk over the host list included (each host's
+     * login and its targetSessionAttrs check bounded by connectTimeout, a cancel ends the walk).
      */
     public static ReplicationClient connect(ReplicationConfig config, ConnectAttempt attempt) {
         return connect(config, attempt, null);
@@ -106,11 +108,12 @@ public final class ReplicationClient implements AutoCloseable {
             throw new ConfigurationException("snapshotMode=" + config.snapshotMode() + " needs a SnapshotListener to"
                     + " hand the rows to: use connect(config, listener)");
         }
-        PgConnection conn = login(config);
+        HostSelector.Connected connected = HostSelector.connect(config, attempt);
+        PgConnection conn = connected.connection();
+        ReplicationConfig serverConfig = connected.serverConfig();
         try {
-            attempt.attach(conn);
-            ReplicationClient client = new ReplicationClient(conn,
-                    ReplicationBootstrap.start(conn, config, attempt, snapshot));
+            ReplicationClient client = new ReplicationClient(serverConfig.hosts().get(0), conn,
+                    ReplicationBootstrap.start(conn, serverConfig, attempt, snapshot));
             conn.coalesceReads(config.readCoalesce());
             client.reader.start();
             client.feedback.start();
@@ -123,19 +126,6 @@ public final class ReplicationClient implements AutoCloseable {
             throw e;
         } finally {
             attempt.end();
-        }
-    }
-
-    private static PgConnection login(ReplicationConfig config) {
-        try {
-            return PgConnection.open(config);
-        } catch (ServerErrorException e) {
-            if (INSUFFICIENT_PRIVILEGE.equals(e.sqlState())) {
-                throw new ConfigurationException("Role '" + config.user() + "' may not open a replication connection"
-                        + " to " + config.endpoint() + " (" + e.getMessage() + "); grant it the REPLICATION attribute"
-                        + " (ALTER ROLE ... REPLICATION) or connect as a superuser", e);
-            }
-            throw e;
         }
     }
 
@@ -192,7 +182,10 @@ public final class ReplicationClient implements AutoCloseable {
         return serverInfo;
     }
 
-    /** The slot's health as read when connecting (null when unknown, e.g. a slot missing until START_REPLICATION). */
+    /**
+     * The slot as read when connecting: position, health, failover and synced (null when unknown, e.g. a slot missing
+     * until START_REPLICATION).
+     */
     public SlotStatus slotStatus() {
         return slotStatus;
     }
@@ -205,9 +198,17 @@ public final class ReplicationClient implements AutoCloseable {
         return primaryKeys;
     }
 
-    /** The configuration streamed with: as given, except after an initialOnly snapshot (its temporary slot). */
+    /**
+     * The configuration streamed with: as given, narrowed to the host it connected to ({@link #server()}), and after
+     * an initialOnly snapshot on its temporary slot.
+     */
     public ReplicationConfig config() {
         return config;
+    }
+
+    /** The host of the list this stream comes from. */
+    public ServerAddress server() {
+        return server;
     }
 
     public ClientStats stats() {

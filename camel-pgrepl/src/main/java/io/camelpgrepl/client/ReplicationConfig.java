@@ -2,8 +2,11 @@ package io.camelpgrepl.client;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -13,13 +16,16 @@ import javax.net.ssl.SSLContext;
  * Everything {@link ReplicationClient#connect(ReplicationConfig)} needs. Immutable; build with
  * {@link #builder()}. {@link #toString()} never shows the password or the key password.
  *
- * <p>Long because each of its some forty options is a field, an accessor, a builder field and a builder method;
+ * <p>Long because each of its some fifty options is a field, an accessor, a builder field and a builder method,
+ * and the builder maps libpq keywords (url, service file, environment) onto them;
  * their defaults are in {@link ReplicationDefaults}.
  */
 public final class ReplicationConfig {
 
-    private final String host;
-    private final int port;
+    private final List<ServerAddress> hosts;
+    private final TargetSessionAttrs targetSessionAttrs;
+    private final boolean loadBalanceHosts;
+    private final Path passfile;
     private final String database;
     private final String user;
     private final String password;
@@ -54,6 +60,7 @@ public final class ReplicationConfig {
     private final boolean createSlot;
     private final boolean temporarySlot;
     private final boolean failoverSlot;
+    private final boolean expectExistingSlot;
     private final boolean createPublication;
     private final boolean dropSlotOnStop;
     private final List<String> publicationTables;
@@ -66,9 +73,11 @@ public final class ReplicationConfig {
     private final int bufferEvents;
     private final int maxMessageSize;
 
-    private ReplicationConfig(Builder b) {
-        this.host = b.host;
-        this.port = b.port;
+    private ReplicationConfig(Builder b, List<ServerAddress> hosts) {
+        this.hosts = List.copyOf(hosts);
+        this.targetSessionAttrs = b.targetSessionAttrs;
+        this.loadBalanceHosts = b.loadBalanceHosts;
+        this.passfile = b.passfile;
         this.database = b.database;
         this.user = b.user;
         this.password = b.password;
@@ -101,6 +110,7 @@ public final class ReplicationConfig {
         this.createSlot = b.createSlot;
         this.temporarySlot = b.temporarySlot;
         this.failoverSlot = b.failoverSlot;
+        this.expectExistingSlot = b.expectExistingSlot;
         this.createPublication = b.createPublication;
         this.dropSlotOnStop = b.dropSlotOnStop;
         this.publicationTables = List.copyOf(b.publicationTables);
@@ -120,8 +130,12 @@ public final class ReplicationConfig {
     /** A builder preloaded with this configuration, to derive a variant (e.g. a new start LSN). */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.host = host;
-        b.port = port;
+        b.host = String.join(",", hosts.stream().map(ServerAddress::host).toList());
+        b.ports = String.join(",", hosts.stream().map(a -> Integer.toString(a.port())).toList());
+        b.targetSessionAttrs = targetSessionAttrs;
+        b.loadBalanceHosts = loadBalanceHosts;
+        b.passfile = passfile;
+        b.explicit.addAll(LibpqSettings.SUPPORTED); // resolved already: no url, service or environment overrides them
         b.database = database;
         b.user = user;
         b.password = password;
@@ -155,6 +169,7 @@ public final class ReplicationConfig {
         b.createSlot = createSlot;
         b.temporarySlot = temporarySlot;
         b.failoverSlot = failoverSlot;
+        b.expectExistingSlot = expectExistingSlot;
         b.createPublication = createPublication;
         b.dropSlotOnStop = dropSlotOnStop;
         b.publicationTables = publicationTables;
@@ -168,22 +183,51 @@ public final class ReplicationConfig {
         return b;
     }
 
-    /** Host name or IP; an absolute path is a Unix-domain socket directory (libpq convention). */
+    /** The hosts to try, in order, each with its port (libpq multi-host). */
+    public List<ServerAddress> hosts() {
+        return hosts;
+    }
+
+    /** The first host's name or IP; an absolute path is a Unix-domain socket directory (libpq convention). */
     public String host() {
-        return host;
+        return hosts.get(0).host();
     }
 
+    /** Whether the first host is a Unix-domain socket directory. */
     public boolean isUnixSocket() {
-        return host.startsWith("/");
+        return hosts.get(0).isUnixSocket();
     }
 
-    /** For a Unix-domain socket: {@code <host>/.s.PGSQL.<port>}. */
+    /** For a Unix-domain socket (the first host): {@code <host>/.s.PGSQL.<port>}. */
     public Path unixSocketPath() {
-        return Path.of(host, ".s.PGSQL." + port);
+        return hosts.get(0).unixSocketPath();
     }
 
+    /** The first host's port. */
     public int port() {
-        return port;
+        return hosts.get(0).port();
+    }
+
+    /** Which of the hosts a connection is accepted from (libpq {@code target_session_attrs}). */
+    public TargetSessionAttrs targetSessionAttrs() {
+        return targetSessionAttrs;
+    }
+
+    /** Try the hosts in random order instead of as listed (libpq {@code load_balance_hosts=random}). */
+    public boolean loadBalanceHosts() {
+        return loadBalanceHosts;
+    }
+
+    /** The password file read when no password is set, or null. */
+    public Path passfile() {
+        return passfile;
+    }
+
+    /** This configuration narrowed to one of its hosts, with the password for it (from the password file). */
+    ReplicationConfig forServer(ServerAddress server, String serverPassword) {
+        Builder b = toBuilder();
+        b.password = serverPassword;
+        return new ReplicationConfig(b, List.of(server));
     }
 
     public String database() {
@@ -341,6 +385,15 @@ public final class ReplicationConfig {
         return snapshotMode;
     }
 
+    /**
+     * The caller streamed from this slot before (e.g. reconnecting): a missing slot then means it was lost, or this
+     * is a promoted standby it never reached, and changes may be lost. Refused with a permanent error, never
+     * re-created, even with {@link #createSlot()}; a temporary slot is exempt (it goes with its connection).
+     */
+    public boolean expectExistingSlot() {
+        return expectExistingSlot;
+    }
+
     /** Create the publication when it does not exist (for all tables, or {@link #publicationTables()}). */
     public boolean createPublication() {
         return createPublication;
@@ -384,15 +437,16 @@ public final class ReplicationConfig {
         return maxMessageSize;
     }
 
-    /** {@code host:port} or the socket path, for messages. */
+    /** {@code host:port} or the socket path (comma-separated for several hosts), for messages. */
     public String endpoint() {
-        return isUnixSocket() ? unixSocketPath().toString() : host + ":" + port;
+        return String.join(",", hosts.stream().map(ServerAddress::toString).toList());
     }
 
     @Override
     public String toString() {
-        return "ReplicationConfig[" + endpoint() + ", database=" + database + ", user=" + user
-                + ", password=" + (password == null ? "<none>" : "<redacted>")
+        return "ReplicationConfig[" + endpoint() + ", targetSessionAttrs=" + targetSessionAttrs
+                + ", loadBalanceHosts=" + loadBalanceHosts + ", database=" + database + ", user=" + user
+                + ", password=" + (password == null ? "<none>" : "<redacted>") + ", passfile=" + passfile
                 + ", slot=" + slot + ", publications=" + publications + ", startLsn=" + startLsn
                 + ", stopAtLsn=" + stopAtLsn + ", sslMode=" + sslMode.libpqName()
                 + ", sslNegotiation=" + sslNegotiation + ", sslRootCert=" + sslRootCert
@@ -413,6 +467,15 @@ public final class ReplicationConfig {
     public static final class Builder {
         private String host = ReplicationDefaults.HOST;
         private int port = ReplicationDefaults.PORT;
+        private String ports;
+        private TargetSessionAttrs targetSessionAttrs = TargetSessionAttrs.parse(ReplicationDefaults.TARGET_SESSION_ATTRS);
+        private boolean loadBalanceHosts;
+        private Path passfile;
+        private String url;
+        private String service;
+        private Map<String, String> environment;
+        /** libpq keywords set through a builder method: no url, service or environment value overrides them. */
+        private final Set<String> explicit = new HashSet<>();
         private String database = ReplicationDefaults.DATABASE;
         private String user = System.getProperty("user.name", "postgres");
         private String password;
@@ -445,6 +508,7 @@ public final class ReplicationConfig {
         private boolean createSlot;
         private boolean temporarySlot;
         private boolean failoverSlot;
+        private boolean expectExistingSlot;
         private boolean createPublication;
         private boolean dropSlotOnStop;
         private List<String> publicationTables = List.of();
@@ -459,39 +523,101 @@ public final class ReplicationConfig {
         private Builder() {
         }
 
+        /**
+         * A host name, IP address or socket directory, or a comma-separated list of them tried in order (libpq
+         * multi-host); an empty entry is the default host.
+         */
         public Builder host(String host) {
             this.host = host;
+            return explicit("host");
+        }
+
+        /** One port for every host. */
+        public Builder port(int port) {
+            this.port = port;
+            this.ports = null;
+            return explicit("port");
+        }
+
+        /** One port for every host, or a comma-separated list with one port per host (an empty entry is 5432). */
+        public Builder port(String ports) {
+            this.ports = ports;
+            return explicit("port");
+        }
+
+        /** Which host of the list to use (libpq {@code target_session_attrs}); default any. */
+        public Builder targetSessionAttrs(TargetSessionAttrs targetSessionAttrs) {
+            this.targetSessionAttrs = targetSessionAttrs;
+            return explicit("target_session_attrs");
+        }
+
+        /** Try the hosts in random order (libpq {@code load_balance_hosts=random}) instead of as listed. */
+        public Builder loadBalanceHosts(boolean loadBalanceHosts) {
+            this.loadBalanceHosts = loadBalanceHosts;
+            return explicit("load_balance_hosts");
+        }
+
+        /** The password file (libpq {@code passfile}) read when no password is set; default PGPASSFILE or ~/.pgpass. */
+        public Builder passfile(Path passfile) {
+            this.passfile = passfile;
+            return explicit("passfile");
+        }
+
+        /**
+         * A libpq connection URI, e.g. {@code postgresql://user@h1:5432,h2:5433/db?target_session_attrs=primary}.
+         * Options set on this builder override what it says, whichever is called first.
+         */
+        public Builder url(String url) {
+            this.url = url;
             return this;
         }
 
-        public Builder port(int port) {
-            this.port = port;
+        /** A service of the connection service file (libpq {@code service}): its settings come below url's. */
+        public Builder service(String service) {
+            this.service = service;
             return this;
+        }
+
+        /**
+         * Starts from libpq's environment variables ({@code PGHOST}, {@code PGPORT}, {@code PGDATABASE},
+         * {@code PGUSER}, {@code PGPASSWORD}, {@code PGPASSFILE}, {@code PGSERVICE}, {@code PGSERVICEFILE},
+         * {@code PGSYSCONFDIR}, {@code PGSSLMODE}, {@code PGAPPNAME}, {@code PGTARGETSESSIONATTRS}...): the lowest
+         * layer, below the service file, url and explicit options. Without this call no {@code PG*} variable sets a
+         * connection option; only the files' locations are read from the process environment.
+         */
+        public Builder fromEnvironment(Map<String, String> environment) {
+            this.environment = Map.copyOf(environment);
+            return this;
+        }
+
+        /** {@link #fromEnvironment(Map)} with this process's environment. */
+        public Builder fromEnvironment() {
+            return fromEnvironment(System.getenv());
         }
 
         public Builder database(String database) {
             this.database = database;
-            return this;
+            return explicit("dbname");
         }
 
         public Builder user(String user) {
             this.user = user;
-            return this;
+            return explicit("user");
         }
 
         public Builder password(String password) {
             this.password = password;
-            return this;
+            return explicit("password");
         }
 
         public Builder applicationName(String applicationName) {
             this.applicationName = applicationName;
-            return this;
+            return explicit("application_name");
         }
 
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = connectTimeout;
-            return this;
+            return explicit("connect_timeout");
         }
 
         /**
@@ -505,32 +631,32 @@ public final class ReplicationConfig {
 
         public Builder sslMode(SslMode sslMode) {
             this.sslMode = sslMode;
-            return this;
+            return explicit("sslmode");
         }
 
         public Builder sslNegotiation(SslNegotiation sslNegotiation) {
             this.sslNegotiation = sslNegotiation;
-            return this;
+            return explicit("sslnegotiation");
         }
 
         public Builder sslRootCert(Path sslRootCert) {
             this.sslRootCert = sslRootCert;
-            return this;
+            return explicit("sslrootcert");
         }
 
         public Builder sslCert(Path sslCert) {
             this.sslCert = sslCert;
-            return this;
+            return explicit("sslcert");
         }
 
         public Builder sslKey(Path sslKey) {
             this.sslKey = sslKey;
-            return this;
+            return explicit("sslkey");
         }
 
         public Builder sslKeyPassword(String sslKeyPassword) {
             this.sslKeyPassword = sslKeyPassword;
-            return this;
+            return explicit("sslpassword");
         }
 
         public Builder sslServerName(String sslServerName) {
@@ -545,12 +671,12 @@ public final class ReplicationConfig {
 
         public Builder channelBinding(ChannelBinding channelBinding) {
             this.channelBinding = channelBinding;
-            return this;
+            return explicit("channel_binding");
         }
 
         public Builder requireAuth(Set<AuthMethod> allowed) {
             this.requireAuth = allowed.isEmpty() ? EnumSet.noneOf(AuthMethod.class) : EnumSet.copyOf(allowed);
-            return this;
+            return explicit("require_auth");
         }
 
         /** libpq {@code require_auth} syntax, e.g. {@code scram-sha-256} or {@code !password,!md5}. */
@@ -649,6 +775,12 @@ public final class ReplicationConfig {
             return this;
         }
 
+        /** See {@link ReplicationConfig#expectExistingSlot()}. */
+        public Builder expectExistingSlot(boolean expectExistingSlot) {
+            this.expectExistingSlot = expectExistingSlot;
+            return this;
+        }
+
         public Builder createPublication(boolean createPublication) {
             this.createPublication = createPublication;
             return this;
@@ -705,10 +837,17 @@ public final class ReplicationConfig {
             return this;
         }
 
-        /** Validates and builds; a {@link ConfigurationException} names the offending option. */
+        /**
+         * Applies url, service and environment below the explicit options, validates and builds; a
+         * {@link ConfigurationException} names the offending option.
+         */
         public ReplicationConfig build() {
-            require(host != null && !host.isBlank(), "host must be set (a host name, IP, or socket directory)");
-            require(port > 0 && port < 65536, "port " + port + " is not a TCP port (1-65535)");
+            Map<String, String> files = environment != null ? environment : System.getenv();
+            LibpqSettings.resolve(url, service, environment, files, explicit).forEach(this::apply);
+            if (passfile == null) {
+                passfile = LibpqSettings.defaultPassfile(files);
+            }
+            List<ServerAddress> hosts = hostList();
             require(database != null && !database.isBlank(), "database must be set");
             require(user != null && !user.isBlank(), "user must be set");
             require(slot != null && !slot.isBlank(), "slot must be set to the replication slot's name");
@@ -748,7 +887,81 @@ public final class ReplicationConfig {
                     + " without a slot of its own)");
             require(snapshotMode != SnapshotMode.INITIAL_ONLY || stopAtLsn == null,
                     "snapshotMode=initialOnly ends the stream after the snapshot; remove stopAtLsn");
-            return new ReplicationConfig(this);
+            Objects.requireNonNull(targetSessionAttrs, "targetSessionAttrs");
+            return new ReplicationConfig(this, hosts);
+        }
+
+        private Builder explicit(String libpqKeyword) {
+            explicit.add(libpqKeyword);
+            return this;
+        }
+
+        /** Sets an option from a libpq keyword's value (from url, service file or environment). */
+        private void apply(String keyword, String value) {
+            switch (keyword) {
+                case "host" -> host = value;
+                case "port" -> ports = value;
+                case "dbname" -> database = value;
+                case "user" -> user = value;
+                case "password" -> password = value;
+                case "passfile" -> passfile = Path.of(value);
+                case "application_name" -> applicationName = value;
+                case "connect_timeout" -> connectTimeout = libpqConnectTimeout(value, connectTimeout);
+                case "sslmode" -> sslMode = SslMode.parse(value);
+                case "sslnegotiation" -> sslNegotiation = SslNegotiation.parse(value);
+                // "system" is libpq's name for the platform's trust store: the JVM's here
+                case "sslrootcert" -> sslRootCert = value.equals("system") ? null : Path.of(value);
+                case "sslcert" -> sslCert = Path.of(value);
+                case "sslkey" -> sslKey = Path.of(value);
+                case "sslpassword" -> sslKeyPassword = value;
+                case "channel_binding" -> channelBinding = ChannelBinding.parse(value);
+                case "require_auth" -> {
+                    requireAuth = EnumSet.noneOf(AuthMethod.class);
+                    requireAuth.addAll(AuthMethod.parseAllowList(value));
+                }
+                case "target_session_attrs" -> targetSessionAttrs = TargetSessionAttrs.parse(value);
+                case "load_balance_hosts" -> loadBalanceHosts = switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+                    case "random" -> true;
+                    case "disable" -> false;
+                    default -> throw new ConfigurationException("load_balance_hosts '" + value
+                            + "' is not one of disable, random");
+                };
+                default -> throw new ConfigurationException("connection setting '" + keyword + "' is not supported");
+            }
+        }
+
+        /** libpq: whole seconds, 0 = wait forever (here: keep the default), values below 2 count as 2. */
+        private static Duration libpqConnectTimeout(String value, Duration current) {
+            long seconds;
+            try {
+                seconds = Long.parseLong(value.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigurationException("connect_timeout '" + value + "' is not a whole number of seconds");
+            }
+            return seconds <= 0 ? current : Duration.ofSeconds(Math.max(2, seconds));
+        }
+
+        /** host and port as lists: one port for all hosts, or one per host; empty entries take the defaults. */
+        private List<ServerAddress> hostList() {
+            require(host != null && !host.isBlank(), "host must be set (a host name, IP, or socket directory)");
+            String[] names = host.split(",", -1);
+            String[] portTexts = ports == null ? new String[] {Integer.toString(port)} : ports.split(",", -1);
+            require(portTexts.length == 1 || portTexts.length == names.length, "port lists " + portTexts.length
+                    + " ports for " + names.length + " hosts; give one port for all hosts or one per host");
+            List<ServerAddress> list = new ArrayList<>(names.length);
+            for (int i = 0; i < names.length; i++) {
+                String name = names[i].trim();
+                String portText = portTexts[portTexts.length == 1 ? 0 : i].trim();
+                int p;
+                try {
+                    p = portText.isEmpty() ? ReplicationDefaults.PORT : Integer.parseInt(portText);
+                } catch (NumberFormatException e) {
+                    throw new ConfigurationException("port '" + portText + "' is not a number");
+                }
+                require(p > 0 && p < 65536, "port " + p + " is not a TCP port (1-65535)");
+                list.add(new ServerAddress(name.isEmpty() ? ReplicationDefaults.HOST : name, p));
+            }
+            return list;
         }
 
         private static void positive(Duration d, String name) {

@@ -18,6 +18,7 @@ public final class ReplicationDefaults {
     public static final String CONNECT_TIMEOUT = "10s";
     public static final String CREATE_SLOT_TIMEOUT = "5m";
     public static final String SSL_MODE = "prefer";
+    public static final String TARGET_SESSION_ATTRS = "any";
     public static final String SSL_NEGOTIATION = "postgres";
     public static final String CHANNEL_BINDING = "prefer";
     /** 0 = the newest protocol version the server supports for the features asked for. */

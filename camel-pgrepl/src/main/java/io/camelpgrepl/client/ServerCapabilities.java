@@ -5,7 +5,8 @@ package io.camelpgrepl.client;
  * protocol v1 (10+), v2 streaming (14+), v3 two-phase (15+), v4 parallel streaming (16+); {@code binary} and
  * {@code messages} 14+; {@code origin} 16+; the {@code streaming} option's values {@code 'on'}/{@code 'parallel'}
  * 16+ ({@code 'true'} before); {@code CREATE_REPLICATION_SLOT}'s option-list syntax ({@code SNAPSHOT 'nothing'},
- * {@code TWO_PHASE}) 15+, and with it publication column lists and row filters; failover slots 17+.
+ * {@code TWO_PHASE}) 15+, and with it publication column lists and row filters; logical decoding on a standby 16+;
+ * failover slots ({@code ALTER_REPLICATION_SLOT}, {@code failover}/{@code synced}) 17+.
  *
  * @param versionNum the server's version as {@code server_version_num}, e.g. 180001
  */
@@ -134,8 +135,8 @@ record ServerCapabilities(int versionNum) {
      * @throws ConfigurationException when the server cannot create a slot with the two-phase or failover asked for
      */
     void checkSlotFeatures(ReplicationConfig cfg) {
-        if (cfg.failoverSlot() && versionNum < PG17) {
-            throw new ConfigurationException("failoverSlot needs PostgreSQL 17 or newer");
+        if (cfg.failoverSlot()) {
+            requireFailoverSlots();
         }
         if (cfg.twoPhase() && versionNum < PG15) {
             throw new ConfigurationException("twoPhase needs PostgreSQL 15 or newer");
@@ -157,6 +158,27 @@ record ServerCapabilities(int versionNum) {
     /** Whether {@code pg_publication_tables} has a publication's column list and row filter (15+). */
     boolean publicationColumnListsAndRowFilters() {
         return versionNum >= PG15;
+    }
+
+    /** pg_replication_slots has {@code failover} and {@code synced}, and ALTER_REPLICATION_SLOT exists (17+). */
+    boolean hasFailoverSlots() {
+        return versionNum >= PG17;
+    }
+
+    /** @throws ConfigurationException when the server has no failover slots (before 17) */
+    void requireFailoverSlots() {
+        if (!hasFailoverSlots()) {
+            throw new ConfigurationException("failoverSlot needs PostgreSQL 17 or newer; the server is PostgreSQL "
+                    + major());
+        }
+    }
+
+    /** @throws ConfigurationException when the server cannot decode on a standby (before 16) */
+    void requireStandbyDecoding() {
+        if (versionNum < PG16) {
+            throw new ConfigurationException("Logical decoding on a standby needs PostgreSQL 16 or newer; the standby is"
+                    + " PostgreSQL " + major() + ": connect to the primary (targetSessionAttrs=primary)");
+        }
     }
 
     /** The {@code streaming} option's value for START_REPLICATION (servers before 16 know only {@code 'true'}). */

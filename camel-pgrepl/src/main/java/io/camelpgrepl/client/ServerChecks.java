@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
  * Misconfiguration found before START_REPLICATION, in one catalog query on the replication connection, and named
  * with what to do: {@code wal_level} not logical, a publication that does not exist (PostgreSQL 18 would stream
  * nothing and log a WARNING, 15-17 fail only at the first change), tables whose UPDATE and DELETE cannot be
- * published (a warning: inserts still flow), and an invalidated slot. A role without REPLICATION never gets this
- * far: the server refuses the replication connection at login (see {@link ReplicationClient}).
+ * published (a warning: inserts still flow), decoding on a standby without {@code hot_standby_feedback}, a failover
+ * slot without {@code synchronized_standby_slots} (a warning), and an invalidated slot. A role without REPLICATION
+ * never gets this far: the server refuses the replication connection at login (see {@link ReplicationClient}).
  */
 final class ServerChecks {
 
@@ -22,11 +23,23 @@ final class ServerChecks {
     }
 
     /**
-     * Runs the checks; returns {@code wal_sender_timeout} in milliseconds.
+     * What the checks read that later steps need.
+     *
+     * @param walSenderTimeoutMillis   {@code wal_sender_timeout} in milliseconds
+     * @param synchronizedStandbySlots the primary's {@code synchronized_standby_slots}, or null before PostgreSQL 17
+     */
+    record Findings(long walSenderTimeoutMillis, String synchronizedStandbySlots) {
+    }
+
+    /**
+     * Runs the checks ({@code onStandby}: the server is a hot standby).
      *
      * @throws ConfigurationException when streaming cannot work as configured
      */
-    static long check(PgConnection conn, ReplicationConfig config) {
+    static Findings check(PgConnection conn, ReplicationConfig config, ServerCapabilities server, boolean onStandby) {
+        if (onStandby) {
+            server.requireStandbyDecoding();
+        }
         StringBuilder names = new StringBuilder();
         for (String pub : config.publications()) {
             names.append(names.length() == 0 ? "" : ", ").append(SqlQuoting.literal(pub));
@@ -45,7 +58,10 @@ final class ServerChecks {
                 + "   WHERE pt.pubname = ANY (" + pubs + ") AND (p.pubupdate OR p.pubdelete)"
                 + "   AND (c.relreplident = 'n' OR c.relreplident = 'd' AND NOT EXISTS (SELECT 1 FROM"
                 + "     pg_catalog.pg_index i WHERE i.indrelid = c.oid AND i.indisprimary))"
-                + "   ORDER BY 1 LIMIT " + (NAMED_TABLES + 1) + ") AS missing)"), "setup checks", 4);
+                + "   ORDER BY 1 LIMIT " + (NAMED_TABLES + 1) + ") AS missing),"
+                + " current_setting('hot_standby_feedback'),"
+                // missing_ok: NULL before PostgreSQL 17
+                + " current_setting('synchronized_standby_slots', true)"), "setup checks", 6);
         long walSenderTimeout = ReplicationBootstrap.number(row.get(0), "wal_sender_timeout");
         if (!"logical".equals(row.get(1))) {
             throw new ConfigurationException("Server " + config.endpoint() + " runs with wal_level=" + row.get(1)
@@ -65,7 +81,30 @@ final class ServerChecks {
                      + " the server will refuse updates and deletes on them. Add a primary key or set ALTER TABLE ..."
                      + " REPLICA IDENTITY USING INDEX ... (or FULL)", config.publications(), listed);
         }
-        return walSenderTimeout;
+        if (onStandby && !"on".equalsIgnoreCase(row.get(4))) {
+            // without it the primary removes catalog rows the slot still needs and the standby invalidates the slot
+            throw new ConfigurationException("Server " + config.endpoint() + " is a standby with hot_standby_feedback="
+                    + row.get(4) + "; logical decoding on a standby needs hot_standby_feedback = on (without it the"
+                    + " primary removes catalog rows the slot needs and the slot is invalidated). Set it in the"
+                    + " standby's postgresql.conf and reload, or connect to the primary (targetSessionAttrs=primary)");
+        }
+        return new Findings(walSenderTimeout, row.get(5));
+    }
+
+    /**
+     * Warns when a failover slot streams from a primary whose {@code synchronized_standby_slots} is empty: the primary
+     * may then send a change to this consumer before any standby has it; after a failover the promoted standby's slot
+     * is behind what was consumed, and those changes exist nowhere else.
+     */
+    static void warnWithoutStandbySlots(ReplicationConfig config, SlotStatus slot, String synchronizedStandbySlots) {
+        if (!Boolean.TRUE.equals(slot.failover()) || slot.onStandby() || synchronizedStandbySlots == null) {
+            return;
+        }
+        if (synchronizedStandbySlots.isBlank()) {
+            LOG.warn("Failover slot '{}' on {}: synchronized_standby_slots is empty, so this consumer may receive"
+                    + " changes before any standby has them and lose them on failover; name the standbys' physical"
+                    + " slots in synchronized_standby_slots on the primary", config.slot(), config.endpoint());
+        }
     }
 
     /** Refuses a slot that can no longer stream, saying which setting lets it survive next time. */

@@ -11,11 +11,19 @@ import java.nio.ByteBuffer;
 
 /**
  * {@code numeric} as a {@link BigDecimal} keeping the value's scale ({@code NaN} and the infinities as
- * {@link Double}): up to 18 digits without a {@link BigInteger}, longer values through {@link BigDigits}.
+ * {@link Double}): up to 18 digits without a {@link BigInteger}, longer values through {@link BigDigits}. A binary
+ * value whose display scale would need more than {@value #MAX_PADDING_ZEROS} zeros its digits do not carry keeps its
+ * exponent form (see {@link #MAX_PADDING_ZEROS}).
  */
 final class NumericDecoder implements ValueDecoder {
 
     static final ValueDecoder NUMERIC = new NumericDecoder();
+    /**
+     * How many zeros a binary value may have materialised that its digits do not carry (integer zeros of a large
+     * weight, display-scale zeros after the point). Beyond it the value keeps its exponent form; the text format
+     * (and toPlainString) still writes it out in full.
+     */
+    static final int MAX_PADDING_ZEROS = 100;
 
     private NumericDecoder() {
     }
@@ -152,6 +160,11 @@ final class NumericDecoder implements ValueDecoder {
         }
         if (sign == 0x4000) {
             v = v.negate();
+        }
+        if ((long) dscale - v.scale() > MAX_PADDING_ZEROS) {
+            // 10 bytes can say 1 followed by 131068 zeros (weight 32767), or 16383 zeros after the point: keep the
+            // compact form (same value, e.g. 1E+131068) rather than let a value allocate thousands of times its size
+            return v;
         }
         try {
             return v.setScale(dscale, RoundingMode.DOWN);

@@ -73,7 +73,7 @@ class PgReplConfigIT extends CamelTestSupport {
         PgReplConfiguration shared = context.getComponent("pgrepl", PgReplComponent.class).getConfiguration();
         shared.setPublication(f.publication);
         shared.setHost(f.server.host());
-        shared.setPort(f.server.port());
+        shared.setPort(String.valueOf(f.server.port()));
         shared.setDatabase(f.database);
         shared.setUser(TestUsers.SUPERUSER);
         shared.setSslMode(io.camelpgrepl.client.SslMode.DISABLE);

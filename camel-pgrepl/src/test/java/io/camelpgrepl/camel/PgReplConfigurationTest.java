@@ -42,11 +42,18 @@ class PgReplConfigurationTest extends CamelTestSupport {
         PgReplConfiguration c = endpoint("pgrepl:myslot?publication=pub").getConfiguration();
 
         assertThat(c.getSlot()).isEqualTo("myslot");
-        assertThat(c.getHost()).isEqualTo("localhost");
-        assertThat(c.getPort()).isEqualTo(5432);
-        assertThat(c.getSslMode()).isEqualTo(SslMode.PREFER);
-        assertThat(c.getSslNegotiation()).isEqualTo(SslNegotiation.POSTGRES);
-        assertThat(c.getChannelBinding()).isEqualTo(ChannelBinding.PREFER);
+        // connection options stay unset so url/service can supply them; the client applies the defaults
+        io.camelpgrepl.client.ReplicationConfig client = c.toReplicationConfig(context, null);
+        assertThat(client.host()).isEqualTo("localhost");
+        assertThat(client.port()).isEqualTo(5432);
+        assertThat(client.database()).isEqualTo("postgres");
+        assertThat(client.targetSessionAttrs()).isEqualTo(io.camelpgrepl.client.TargetSessionAttrs.ANY);
+        assertThat(client.loadBalanceHosts()).isFalse();
+        assertThat(client.sslMode()).isEqualTo(SslMode.PREFER);
+        assertThat(client.sslNegotiation()).isEqualTo(SslNegotiation.POSTGRES);
+        assertThat(client.channelBinding()).isEqualTo(ChannelBinding.PREFER);
+        assertThat(client.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(client.applicationName()).isEqualTo("camel-pgrepl");
         assertThat(c.getStatusInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.getProtoVersion()).isZero();
         assertThat(c.getStreaming()).isEqualTo(StreamingMode.OFF);
@@ -59,9 +66,7 @@ class PgReplConfigurationTest extends CamelTestSupport {
         assertThat(c.getReconnectMaxDelay()).isEqualTo(Duration.ofSeconds(60));
         assertThat(c.getReconnectMaxAttempts()).isZero();
         assertThat(c.isAckIdleKeepalive()).isTrue();
-        assertThat(c.getConnectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.getReceiveTimeout()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(c.getApplicationName()).isEqualTo("camel-pgrepl");
         assertThat(c.isCreateSlot() || c.isTemporarySlot() || c.isFailoverSlot() || c.isCreatePublication()
                 || c.isDropSlotOnStop()).as("slot and publication management is off by default").isFalse();
     }

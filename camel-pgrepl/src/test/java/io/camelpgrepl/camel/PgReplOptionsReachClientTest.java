@@ -13,6 +13,8 @@ import io.camelpgrepl.client.AuthMethod;
 import io.camelpgrepl.client.ChannelBinding;
 import io.camelpgrepl.client.Lsn;
 import io.camelpgrepl.client.ReplicationConfig;
+import io.camelpgrepl.client.ServerAddress;
+import io.camelpgrepl.client.TargetSessionAttrs;
 import io.camelpgrepl.client.SnapshotMode;
 import io.camelpgrepl.client.SslMode;
 import io.camelpgrepl.client.SslNegotiation;
@@ -47,6 +49,17 @@ class PgReplOptionsReachClientTest extends CamelTestSupport {
             Map.entry("bridgeErrorHandler", "Camel's own consumer option"),
             Map.entry("exceptionHandler", "Camel's own consumer option"),
             Map.entry("exchangePattern", "Camel's own consumer option"));
+
+    /** Options the client receives whose effect needs files or servers: proven by an integration test instead. */
+    static final Map<String, String> PROVEN_IN_ITS = Map.ofEntries(
+            Map.entry("service", "resolving a service needs a service file: ConnectionFormsIT"));
+
+    /**
+     * Connection options that url, service or a password file may also supply: unset (null) on the endpoint so an
+     * explicit value overrides those and an absent one does not; their documented default is the client's.
+     */
+    static final Set<String> LAYERED = Set.of("host", "port", "database", "sslMode", "sslNegotiation", "channelBinding",
+            "connectTimeout", "applicationName", "targetSessionAttrs", "loadBalanceHosts");
 
     /** A non-default value for an option, what else must be set with it, and where it shows in the client config. */
     record Sample(String value, String companions, Function<ReplicationConfig, Object> read, Object expected) {
@@ -112,6 +125,11 @@ class PgReplOptionsReachClientTest extends CamelTestSupport {
         sample("publicationTables", "public.orders,public.lines", "&createPublication=true",
                 ReplicationConfig::publicationTables, List.of("public.orders", "public.lines"));
         sample("dropSlotOnStop", "true", ReplicationConfig::dropSlotOnStop, true);
+        sample("targetSessionAttrs", "prefer-standby", ReplicationConfig::targetSessionAttrs,
+                TargetSessionAttrs.PREFER_STANDBY);
+        sample("loadBalanceHosts", "true", ReplicationConfig::loadBalanceHosts, true);
+        sample("url", "postgresql://urlhost:6000/db", ReplicationConfig::hosts, List.of(new ServerAddress("urlhost", 6000)));
+        sample("passfile", "/etc/pg/pgpass", ReplicationConfig::passfile, Path.of("/etc/pg/pgpass"));
     }
 
     @Override
@@ -136,6 +154,7 @@ class PgReplOptionsReachClientTest extends CamelTestSupport {
     void everyOptionIsMappedToTheClientOrListedAsTheConsumersOwn() {
         Set<String> listed = new TreeSet<>(CLIENT_OPTIONS.keySet());
         listed.addAll(CAMEL_ONLY.keySet());
+        listed.addAll(PROVEN_IN_ITS.keySet());
 
         assertThat(new TreeSet<>(new PgReplEndpointUriFactory().propertyNames()))
                 .as("endpoint options in the generated metadata: map each new one in CLIENT_OPTIONS, or list it in"
@@ -186,6 +205,13 @@ class PgReplOptionsReachClientTest extends CamelTestSupport {
             Object def = ((JsonObject) e.getValue()).get("defaultValue");
             Object actual = configurer.getOptionValue(endpoint, e.getKey(), false);
             if (def == null) {
+                continue;
+            }
+            if (LAYERED.contains(e.getKey())) {
+                assertThat(actual).as("option %s is unset until given, so url/service can supply it", e.getKey()).isNull();
+                Object clientDefault = CLIENT_OPTIONS.get(e.getKey()).read().apply(defaults());
+                assertThat(clientDefault).as("option %s's documented default %s is the client's", e.getKey(), def)
+                        .isEqualTo(context.getTypeConverter().mandatoryConvertTo(clientDefault.getClass(), def.toString()));
                 continue;
             }
             Class<?> type = configurer.getOptionType(e.getKey(), false);

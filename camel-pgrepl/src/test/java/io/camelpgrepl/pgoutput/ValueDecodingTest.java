@@ -193,6 +193,14 @@ class ValueDecodingTest {
         // 6 digits: 1234 5678 9012 3456 7890 . 1200 -> dscale 2
         assertThat(bin(PgTypes.NUMERIC, b().i16(6).i16(4).i16(0).i16(2).i16(1234).i16(5678).i16(9012).i16(3456)
                 .i16(7890).i16(1200))).as("big binary").isEqualTo(new BigDecimal("12345678901234567890.12"));
+        // 1e100 = digits [1], weight 25: up to NumericDecoder.MAX_PADDING_ZEROS zeros are written out (scale 0)
+        assertThat(bin(PgTypes.NUMERIC, b().i16(1).i16(25).i16(0).i16(0).i16(1))).as("1e100")
+                .isEqualTo(new BigDecimal("1" + "0".repeat(100)));
+        // 1e131068 = digits [1], weight 32767: ten bytes; written out it would be 131069 digits (a fuzz finding
+        // allocated 3.6 MB for it), so it keeps its exponent form: the same value
+        Object huge = bin(PgTypes.NUMERIC, b().i16(1).i16(32767).i16(0).i16(0).i16(1));
+        assertThat(huge).as("1e131068").isInstanceOf(BigDecimal.class).hasToString("1E+131068");
+        assertThat(((BigDecimal) huge).compareTo(BigDecimal.ONE.scaleByPowerOfTen(131068))).isZero();
         assertThat((Double) bin(PgTypes.NUMERIC, b().i16(0).i16(0).i16(0xC000).i16(0))).as("NaN").isNaN();
         assertThat(bin(PgTypes.NUMERIC, b().i16(0).i16(0).i16(0xD000).i16(0))).as("+inf")
                 .isEqualTo(Double.POSITIVE_INFINITY);

@@ -62,6 +62,16 @@ class PgReplCatalogTest {
     }
 
     @Test
+    void aHostListWithAPortListPasses() {
+        // port is a String in the metadata since it takes a list (libpq multi-host), one port per host
+        EndpointValidationResult result = catalog.validateEndpointProperties(
+                "pgrepl:orders_slot?publication=orders_pub&host=pg1,pg2&port=5432,5433&targetSessionAttrs=primary"
+                        + "&failoverSlot=true");
+
+        assertThat(result.isSuccess()).as(result.summaryErrorMessage(false)).isTrue();
+    }
+
+    @Test
     void aBadEnumValueAnUnknownOptionAndABadNumberAreRejected() {
         EndpointValidationResult badEnum = catalog.validateEndpointProperties("pgrepl:s?publication=p&sslMode=verify-all");
         EndpointValidationResult unknown = catalog.validateEndpointProperties("pgrepl:s?publication=p&sslmode=require");

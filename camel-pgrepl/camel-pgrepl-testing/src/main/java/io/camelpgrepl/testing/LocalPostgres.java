@@ -33,10 +33,23 @@ final class LocalPostgres implements PostgresBackend {
     private boolean destroyed;
 
     LocalPostgres(PostgresServer.Options options, PostgresBinaries binaries) {
+        this(options, binaries, InitdbTemplate.forBinaries(binaries), null, null);
+    }
+
+    /**
+     * A physical standby of {@code primary}, which must be stopped cleanly: a copy of its data directory without its
+     * replication slots, with {@code standby.signal}, following it through {@code primarySlot} with
+     * {@code hot_standby_feedback} and (PostgreSQL 17+) {@code sync_replication_slots} on.
+     */
+    LocalPostgres(LocalPostgres primary, PostgresServer.Options options, String primarySlot) {
+        this(options, primary.binaries, primary.dataDir, primary, primarySlot);
+    }
+
+    private LocalPostgres(PostgresServer.Options options, PostgresBinaries binaries, Path source, LocalPostgres primary,
+                          String primarySlot) {
         this.options = options;
         this.binaries = binaries;
         StaleServerSweeper.sweepOnce(binaries);
-        Path template = InitdbTemplate.forBinaries(binaries);
         try {
             // Short path under /tmp: the unix socket path must stay below ~100 characters.
             this.instanceDir = Files.createTempDirectory(Path.of("/tmp"), "pgrepl-",
@@ -48,13 +61,51 @@ final class LocalPostgres implements PostgresBackend {
         this.logFile = dataDir.resolve("postgres.log");
         try {
             StaleServerSweeper.claim(instanceDir);
-            InitdbTemplate.copyTo(template, dataDir);
-            writeConfiguration();
+            InitdbTemplate.copyTo(source, dataDir);
+            if (primary == null) {
+                writeConfiguration();
+            } else {
+                makeStandbyOf(primary, primarySlot);
+            }
             user.takeOwnership(instanceDir);
         } catch (RuntimeException e) {
             PostgresBinaries.deleteTree(instanceDir);
             throw e;
         }
+    }
+
+    private void makeStandbyOf(LocalPostgres primary, String primarySlot) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("unix_socket_directories", "'" + instanceDir + "'");
+        settings.put("primary_conninfo", "'host=127.0.0.1 port=" + primary.port + " user=" + TestUsers.SUPERUSER
+                + " dbname=postgres application_name=" + primarySlot + "'");
+        settings.put("primary_slot_name", "'" + primarySlot + "'");
+        settings.put("hot_standby", "on");
+        settings.put("hot_standby_feedback", "on");
+        if (binaries.major() >= 17) {
+            settings.put("sync_replication_slots", "on");
+            // once promoted, waiting for standbys of its own (the primary's list) would hold back every logical walsender
+            settings.put("synchronized_standby_slots", "''");
+        }
+        options.settings().forEach(settings::put);
+        StringBuilder conf = new StringBuilder("\n# camel-pgrepl test harness: standby of " + primary.describe() + "\n");
+        settings.forEach((k, v) -> conf.append(k).append(" = ").append(v).append('\n'));
+        try {
+            try (java.util.stream.Stream<Path> slots = Files.list(dataDir.resolve("pg_replslot"))) {
+                slots.forEach(PostgresBinaries::deleteTree); // the primary's slots are its own
+            }
+            Files.deleteIfExists(dataDir.resolve("postmaster.pid"));
+            Files.writeString(dataDir.resolve("standby.signal"), "");
+            Files.writeString(dataDir.resolve("postgresql.conf"), conf, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + dataDir + " a standby", e);
+        }
+    }
+
+    /** Promotes a standby to primary and waits until it accepts writes. */
+    @Override
+    public synchronized void promote() {
+        pgCtl("promote");
     }
 
     @Override

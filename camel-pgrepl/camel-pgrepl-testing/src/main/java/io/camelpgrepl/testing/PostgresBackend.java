@@ -19,6 +19,11 @@ interface PostgresBackend {
         throw new UnsupportedOperationException("only a locally started PostgreSQL can be crashed, not " + this);
     }
 
+    /** Promotes a standby to primary. */
+    default void promote() {
+        throw notSupported("promote()", describe());
+    }
+
     /** Stops the server and deletes everything it created. Must be safe to call twice. */
     void destroy();
 

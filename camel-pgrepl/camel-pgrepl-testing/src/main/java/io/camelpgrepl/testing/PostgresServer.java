@@ -276,6 +276,48 @@ public final class PostgresServer implements AutoCloseable {
         backend.start();
     }
 
+    /**
+     * Starts a physical standby of this (embedded, running) server: creates the physical slot {@code physicalSlot}
+     * here, stops this server cleanly for a moment to copy its data directory, and starts both. The standby streams
+     * through that slot with {@code hot_standby_feedback} on and, on PostgreSQL 17+, {@code sync_replication_slots}
+     * on (failover slots are synchronised to it). Close it like any server.
+     *
+     * @param settings extra postgresql.conf settings of the standby
+     */
+    public PostgresServer startStandby(String physicalSlot, Map<String, String> settings) {
+        if (!(backend instanceof LocalPostgres primary)) {
+            throw PostgresBackend.notSupported("a standby", backend.describe());
+        }
+        execute("postgres", "SELECT pg_catalog.pg_create_physical_replication_slot(" + quoteLiteral(physicalSlot)
+                + ", true) WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = "
+                + quoteLiteral(physicalSlot) + ")");
+        // the standby's own settings only: the primary's are in the copied postgresql.conf already
+        Options standbyOptions = Options.builder().majorVersion(options.majorVersion()).tls(options.tls())
+                .serverCertSignature(options.serverCertSignature()).source(options.source()).settings(settings).build();
+        LocalPostgres standbyBackend;
+        backend.stop();
+        try {
+            standbyBackend = new LocalPostgres(primary, standbyOptions, physicalSlot);
+        } finally {
+            backend.start();
+        }
+        PostgresServer standby = new PostgresServer(standbyOptions, standbyBackend);
+        LIVE.add(standby);
+        try {
+            standbyBackend.start();
+            standby.serverVersionNum();
+            return standby;
+        } catch (RuntimeException e) {
+            standby.close();
+            throw e;
+        }
+    }
+
+    /** Promotes this standby to primary ({@code pg_ctl promote}, waiting until it accepts writes). */
+    public void promote() {
+        backend.promote();
+    }
+
     /** Stops the server and deletes its data. */
     @Override
     public void close() {
@@ -318,6 +360,10 @@ public final class PostgresServer implements AutoCloseable {
 
     private IllegalStateException failure(String what, SQLException e) {
         return new IllegalStateException(what + " on " + backend.describe() + ": " + e.getMessage(), e);
+    }
+
+    static String quoteLiteral(String value) {
+        return "'" + value.replace("'", "''") + "'";
     }
 
     static String quoteIdentifier(String name) {

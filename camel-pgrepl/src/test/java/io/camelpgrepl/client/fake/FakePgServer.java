@@ -127,8 +127,14 @@ public final class FakePgServer implements AutoCloseable {
 
         /** AuthenticationOk, server_version, ReadyForQuery. */
         public void acceptLogin(String serverVersion) throws IOException {
+            acceptLogin(serverVersion, false);
+        }
+
+        /** As {@link #acceptLogin(String)}, reporting {@code in_hot_standby} as a standby or a primary does. */
+        public void acceptLogin(String serverVersion, boolean hotStandby) throws IOException {
             send('R', ByteBuffer.allocate(4).putInt(0).array());
             send('S', cstrings("server_version", serverVersion));
+            send('S', cstrings("in_hot_standby", hotStandby ? "on" : "off"));
             send('Z', new byte[] {'I'});
         }
 
@@ -224,17 +230,34 @@ public final class FakePgServer implements AutoCloseable {
             readQuery();
         }
 
-        /** Answers the setup checks: wal_sender_timeout 60 s, wal_level logical, publications exist. */
+        /**
+         * Answers the setup checks: wal_sender_timeout 60 s, wal_level logical, publications exist,
+         * hot_standby_feedback on, no synchronized_standby_slots setting (before PostgreSQL 17).
+         */
         public void setupChecks() throws IOException {
-            rows(List.of("wal_sender_timeout", "wal_level", "missing_publications", "tables_without_identity"),
-                    List.of(java.util.Arrays.asList("60000", "logical", null, null)));
+            setupChecks("on");
         }
 
-        /** Answers the slot query: a pgoutput slot of database postgres at {@code confirmedFlush}, WAL reserved. */
+        /** As {@link #setupChecks()}, with {@code hot_standby_feedback} as given. */
+        public void setupChecks(String hotStandbyFeedback) throws IOException {
+            rows(List.of("wal_sender_timeout", "wal_level", "missing_publications", "tables_without_identity",
+                    "hot_standby_feedback", "synchronized_standby_slots"),
+                    List.of(java.util.Arrays.asList("60000", "logical", null, null, hotStandbyFeedback, null)));
+        }
+
+        /**
+         * Answers the slot query: a pgoutput slot of database postgres at {@code confirmedFlush}, WAL reserved, its
+         * failover and synced flags unknown (as before PostgreSQL 17).
+         */
         public void slot(String confirmedFlush) throws IOException {
+            slot(confirmedFlush, null, null);
+        }
+
+        /** As {@link #slot(String)}, with the slot's {@code failover} and {@code synced} ({@code t}, {@code f}). */
+        public void slot(String confirmedFlush, String failover, String synced) throws IOException {
             rows(List.of("plugin", "database", "confirmed_flush_lsn", "wal_status", "safe_wal_size",
-                    "invalidation_reason"), List.of(java.util.Arrays.asList("pgoutput", "postgres", confirmedFlush,
-                    "reserved", null, null)));
+                    "invalidation_reason", "failover", "synced"), List.of(java.util.Arrays.asList("pgoutput",
+                    "postgres", confirmedFlush, "reserved", null, null, failover, synced)));
         }
 
         /** XLogData carrying one pgoutput message. */
