@@ -31,8 +31,7 @@ final class LatencyBench {
         new Workload(Workload.Kind.BULK, 0).setUp(s);
         List<String> rows = new ArrayList<>();
         for (int rate : rates) {
-            for (Contender c : List.of(Contender.of(Contender.Client.RECVLOGICAL), Contender.of(Contender.Client.OURS),
-                    Contender.of(Contender.Client.CAMEL))) {
+            for (Contender c : contenders()) {
                 String slot = "b_latency_" + c.client().name().toLowerCase(Locale.ROOT) + "_" + rate;
                 s.createSlot(slot);
                 try {
@@ -46,12 +45,13 @@ final class LatencyBench {
         System.out.printf(Locale.ROOT, "%n## latency: one-row transactions at a steady rate (pgbench -R, %d clients), "
                 + "%d s each, the first %d s not counted%n%n", PGBENCH_CLIENTS, seconds, warmupSeconds);
         System.out.println("| contender | target tx/s | pgbench tx/s | rows measured | p50 ms | p90 ms | p99 ms | p99.9 ms "
-                + "| max ms | commit→sent p50/p99/max ms | client CPU s | machine CPU % | load 1 min |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                + "| max ms | commit→sent p50/p99/max ms | client CPU s | walsender CPU s | machine CPU % | load 1 min |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
         System.out.printf(Locale.ROOT, "%nlatency = from the transaction's commit timestamp (the server's clock, the same "
                 + "host) to the row reaching pg_recvlogical's reader (its stdout read by a thread of the benchmark), "
-                + "the raw client's loop or the route's processor. commit→sent: to the walsender's send time in the "
+                + "the raw client's loop or the route's processor. walsender CPU: the slot's walsender from connect to the end of "
+                + "pgbench. commit→sent: to the walsender's send time in the "
                 + "row's XLogData (the server's share). client CPU: the worker process, JVM start included. machine CPU: "
                 + "all cores busy while pgbench ran (100%% = every core); load: the 1-minute load average after it.%n");
     }
@@ -68,7 +68,8 @@ final class LatencyBench {
             List<String> cmd = c.java(LatencyWorker.class, c.heapMb(), null, List.of("host=" + s.pg.host(),
                     "port=" + s.pg.port(), "database=" + BenchServer.DB, "user=" + BenchServer.USER, "slots=" + slot,
                     "publication=" + BenchServer.PUB, "sslMode=disable", "client=" + c.client().label,
-                    "warmupSeconds=" + warmupSeconds, "uriOptions=" + System.getProperty("camel.uriOptions", "").trim()));
+                    "warmupSeconds=" + warmupSeconds, "uriOptions=" + System.getProperty("camel.uriOptions", "").trim(),
+                    "context=" + System.getProperty("camel.context", "").trim()));
             worker = ProcessMeter.start(List.of(cmd), List.of(LatencyWorker.READY));
             if (!worker.awaitMarker(LatencyWorker.READY, 120)) {
                 worker.finish(10);
@@ -87,6 +88,7 @@ final class LatencyBench {
         long[] cpuAfter = machineCpuTicks();
         double busy = 100.0 * (1 - (double) (cpuAfter[1] - cpuBefore[1]) / Math.max(1, cpuAfter[0] - cpuBefore[0]));
         String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        double walsenderCpu = walsenderCpuSeconds(s, slot);
         s.pg.execute(BenchServer.DB, "INSERT INTO bench VALUES (" + LatencyWorker.SENTINEL + ", 'sentinel', 0, now(), "
                 + "false, 'end')");
         double tps = out.lines().filter(l -> l.startsWith("tps = ")).findFirst()
@@ -114,8 +116,15 @@ final class LatencyBench {
         }
         String[] f = summary.split(" ");
         return String.format(Locale.ROOT, "| %s | %,d | %,.0f | %,d | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %.2f | "
-                        + "%.0f | %s |", c.name(), rate, tps, Long.parseLong(f[0]), ms(f[1]), ms(f[2]), ms(f[3]),
-                ms(f[4]), ms(f[5]), sent, cpu, busy, load);
+                        + "%.2f | %.0f | %s |", c.name(), rate, tps, Long.parseLong(f[0]), ms(f[1]), ms(f[2]), ms(f[3]),
+                ms(f[4]), ms(f[5]), sent, cpu, walsenderCpu, busy, load);
+    }
+
+    /** pg_recvlogical, ours and camel, or those named in {@code bench.latency.contenders} (by label). */
+    private static List<Contender> contenders() {
+        String only = System.getProperty("bench.latency.contenders", "").trim();
+        return java.util.Arrays.stream(Contender.Client.values()).filter(c -> c != Contender.Client.PGJDBC)
+                .filter(c -> only.isEmpty() || List.of(only.split(",")).contains(c.label)).map(Contender::of).toList();
     }
 
     /** Waits until a walsender streams {@code slot} (pg_recvlogical has no ready marker of its own on a pipe). */
@@ -127,6 +136,17 @@ final class LatencyBench {
                 throw new IllegalStateException("pg_recvlogical did not start streaming " + slot);
             }
             Thread.sleep(20);
+        }
+    }
+
+    /** User + system CPU seconds of the walsender streaming {@code slot} so far (NaN when unknown). */
+    private static double walsenderCpuSeconds(BenchServer s, String slot) {
+        try {
+            String pid = s.pg.queryString(BenchServer.DB, "SELECT active_pid::text FROM pg_replication_slots "
+                    + "WHERE slot_name = ?", slot);
+            return BenchServer.processCpuSeconds(Long.parseLong(pid.trim()));
+        } catch (RuntimeException e) {
+            return Double.NaN;
         }
     }
 

@@ -10,7 +10,6 @@ import io.camelpgrepl.client.ReplicationEvent;
 import io.camelpgrepl.pgoutput.RowChange;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
 
 /**
  * Commit-to-exchange latency, in its own JVM: streams slot {@code slots} (one) with our raw client or a
@@ -22,7 +21,7 @@ import org.apache.camel.impl.DefaultCamelContext;
  * XLogData: the server's share of the latency) headed {@link #SENT}; the per-second timelines go to stderr.
  *
  * <p>Arguments ({@link WorkerArgs}): {@code host port database user slots publication sslMode client=ours|camel
- * warmupSeconds uriOptions}.
+ * warmupSeconds uriOptions [context]} ({@code context} as for {@link CamelDrainWorker}).
  */
 public final class LatencyWorker {
 
@@ -69,6 +68,7 @@ public final class LatencyWorker {
                 } else if (e instanceof ReplicationEvent.XLogData x && x.messageType() == 'I') {
                     Instant now = Instant.now();
                     if (isSentinel(x)) {
+                        printThreadCpu("ours");
                         return;
                     }
                     recorder.record(commitTime, now);
@@ -76,6 +76,12 @@ public final class LatencyWorker {
                 }
             }
         }
+    }
+
+    /** Where the worker's CPU went, by thread (while they still live), and its system calls and context switches. */
+    private static void printThreadCpu(String client) {
+        System.err.println("latency " + client + ": thread CPU s " + CamelDrainWorker.threadCpu() + "; "
+                + CamelDrainWorker.syscalls());
     }
 
     /**
@@ -89,7 +95,7 @@ public final class LatencyWorker {
 
     private static void route(WorkerArgs args, String slot, LatencyRecorder recorder) throws Exception {
         CountDownLatch done = new CountDownLatch(1);
-        try (CamelContext context = new DefaultCamelContext()) {
+        try (CamelContext context = CamelDrainWorker.context(args.get("context", ""))) {
             context.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
@@ -115,6 +121,7 @@ public final class LatencyWorker {
             if (!done.await(10, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("the sentinel row never arrived");
             }
+            printThreadCpu("camel");
         }
     }
 }

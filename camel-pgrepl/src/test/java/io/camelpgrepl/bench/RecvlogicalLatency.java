@@ -5,7 +5,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
@@ -45,7 +44,7 @@ final class RecvlogicalLatency implements AutoCloseable {
     /** Waits for the sentinel row, then ends pg_recvlogical; returns its CPU seconds. */
     double awaitSentinel(long timeoutSeconds) throws Exception {
         reader.join(TimeUnit.SECONDS.toMillis(timeoutSeconds));
-        double cpu = process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L) / 1e9;
+        double cpu = BenchServer.processCpuSeconds(process.pid());
         if (failure != null) {
             throw failure;
         }

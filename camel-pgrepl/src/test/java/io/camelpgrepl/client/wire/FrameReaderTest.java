@@ -311,6 +311,19 @@ class FrameReaderTest {
     }
 
     @Test
+    void transactionsAtAThousandASecondOnAPoissonScheduleAreNotHeldBack() throws IOException {
+        // a thousand a second on average, at random as a writer's Poisson schedule (pgbench -R) brings them: now and
+        // then three within a millisecond, which is 9 messages in a millisecond
+        java.util.Random random = new java.util.Random(42);
+        long[] begins = new long[1000];
+        for (int t = 1; t < begins.length; t++) {
+            begins[t] = begins[t - 1] + (long) (-Math.log(1 - random.nextDouble()) * 1_000_000L);
+        }
+        assertThat(coalescedReads(3 * begins.length, i -> begins[i / 3] + (i % 3) * 20_000L, Duration.ofNanos(1)))
+                .as("a quiet stream's chance bursts do not make it busy").isZero();
+    }
+
+    @Test
     void aBusyStreamWaitsToGatherBeforeReading() throws IOException {
         // a backlog: a message every 10 microseconds
         assertThat(coalescedReads(500, i -> i * 10_000L, Duration.ofNanos(1)))
