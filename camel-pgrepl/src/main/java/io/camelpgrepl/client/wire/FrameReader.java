@@ -53,6 +53,11 @@ public final class FrameReader {
     /** Messages a millisecond, a moving average over about {@link #RATE_HORIZON}. */
     private double framesPerMs;
     private boolean busy;
+    /**
+     * The last read took all the room it was offered: more is waiting, whatever {@code available()} says (a Unix
+     * socket's channel stream always says 0).
+     */
+    private boolean lastReadFull;
     private long coalescedReads;
 
     public FrameReader(InputStream in, int maxMessageSize) {
@@ -169,7 +174,7 @@ public final class FrameReader {
 
     /**
      * From now on, while the stream is busy (at least 8 messages a millisecond, averaged over about 10 ms) and
-     * nothing is waiting now, waits {@code coalesce} before reading, so that one read takes what the server sent
+     * nothing is waiting now (nothing available, and the last read did not fill the room it had), waits {@code coalesce} before reading, so that one read takes what the server sent
      * meanwhile. A walsender flushes every message on its own: a reader that blocks for each of them costs the server
      * a wake-up per message, and on a busy machine those wake-ups, not the bytes, slow the server down. A quiet
      * stream is read at once: a lone message is not held back. Zero turns it off.
@@ -244,12 +249,14 @@ public final class FrameReader {
                     windowStart = now;
                     windowFrames = 0;
                 }
-                if (busy && waiting() == 0) {
+                if (busy && !lastReadFull && waiting() == 0) {
                     coalescedReads++;
                     LockSupport.parkNanos(this, coalesceNanos);
                 }
             }
-            n = in.read(buf, end, buf.length - end);
+            int room = buf.length - end;
+            n = in.read(buf, end, room);
+            lastReadFull = n == room;
         } catch (InterruptedIOException timeoutOrWakeUp) {
             // Nothing consumed: the partial message stays buffered for the next call.
             return false;
