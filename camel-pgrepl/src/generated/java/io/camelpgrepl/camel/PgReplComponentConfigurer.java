@@ -99,6 +99,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "requireAuth": getOrCreateConfiguration(target).setRequireAuth(property(camelContext, java.lang.String.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": getOrCreateConfiguration(target).setShutdownTimeout(property(camelContext, java.time.Duration.class, value)); return true;
+        case "snapshotmode":
+        case "snapshotMode": getOrCreateConfiguration(target).setSnapshotMode(property(camelContext, io.camelpgrepl.client.SnapshotMode.class, value)); return true;
         case "sslcert":
         case "sslCert": getOrCreateConfiguration(target).setSslCert(property(camelContext, java.lang.String.class, value)); return true;
         case "sslcontextparameters":
@@ -205,6 +207,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "requireAuth": return java.lang.String.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return java.time.Duration.class;
+        case "snapshotmode":
+        case "snapshotMode": return io.camelpgrepl.client.SnapshotMode.class;
         case "sslcert":
         case "sslCert": return java.lang.String.class;
         case "sslcontextparameters":
@@ -312,6 +316,8 @@ public class PgReplComponentConfigurer extends PropertyConfigurerSupport impleme
         case "requireAuth": return getOrCreateConfiguration(target).getRequireAuth();
         case "shutdowntimeout":
         case "shutdownTimeout": return getOrCreateConfiguration(target).getShutdownTimeout();
+        case "snapshotmode":
+        case "snapshotMode": return getOrCreateConfiguration(target).getSnapshotMode();
         case "sslcert":
         case "sslCert": return getOrCreateConfiguration(target).getSslCert();
         case "sslcontextparameters":

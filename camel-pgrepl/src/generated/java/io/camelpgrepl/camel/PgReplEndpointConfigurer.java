@@ -91,6 +91,8 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "requireAuth": target.getConfiguration().setRequireAuth(property(camelContext, java.lang.String.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": target.getConfiguration().setShutdownTimeout(property(camelContext, java.time.Duration.class, value)); return true;
+        case "snapshotmode":
+        case "snapshotMode": target.getConfiguration().setSnapshotMode(property(camelContext, io.camelpgrepl.client.SnapshotMode.class, value)); return true;
         case "sslcert":
         case "sslCert": target.getConfiguration().setSslCert(property(camelContext, java.lang.String.class, value)); return true;
         case "sslcontextparameters":
@@ -196,6 +198,8 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "requireAuth": return java.lang.String.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return java.time.Duration.class;
+        case "snapshotmode":
+        case "snapshotMode": return io.camelpgrepl.client.SnapshotMode.class;
         case "sslcert":
         case "sslCert": return java.lang.String.class;
         case "sslcontextparameters":
@@ -302,6 +306,8 @@ public class PgReplEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "requireAuth": return target.getConfiguration().getRequireAuth();
         case "shutdowntimeout":
         case "shutdownTimeout": return target.getConfiguration().getShutdownTimeout();
+        case "snapshotmode":
+        case "snapshotMode": return target.getConfiguration().getSnapshotMode();
         case "sslcert":
         case "sslCert": return target.getConfiguration().getSslCert();
         case "sslcontextparameters":

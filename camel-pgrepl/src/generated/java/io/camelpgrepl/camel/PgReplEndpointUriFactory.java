@@ -24,7 +24,7 @@ public class PgReplEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(55);
+        Set<String> props = new HashSet<>(56);
         props.add("ackIdleKeepalive");
         props.add("allowCleartextPasswordWithoutTls");
         props.add("applicationName");
@@ -64,6 +64,7 @@ public class PgReplEndpointUriFactory extends org.apache.camel.support.component
         props.add("requireAuth");
         props.add("shutdownTimeout");
         props.add("slot");
+        props.add("snapshotMode");
         props.add("sslCert");
         props.add("sslContextParameters");
         props.add("sslKey");

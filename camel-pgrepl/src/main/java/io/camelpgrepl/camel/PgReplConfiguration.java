@@ -12,6 +12,7 @@ import io.camelpgrepl.client.Lsn;
 import io.camelpgrepl.client.Origin;
 import io.camelpgrepl.client.ReplicationConfig;
 import io.camelpgrepl.client.ReplicationDefaults;
+import io.camelpgrepl.client.SnapshotMode;
 import io.camelpgrepl.client.SslMode;
 import io.camelpgrepl.client.SslNegotiation;
 import io.camelpgrepl.client.StreamingMode;
@@ -123,6 +124,9 @@ public class PgReplConfiguration implements Cloneable {
 
     @UriParam(label = "consumer", defaultValue = "change", enums = "change,raw,debezium")
     private OutputFormat outputFormat = OutputFormat.CHANGE;
+
+    @UriParam(label = "consumer", defaultValue = ReplicationDefaults.SNAPSHOT_MODE, enums = "never,initial,initialOnly")
+    private SnapshotMode snapshotMode = SnapshotMode.parse(ReplicationDefaults.SNAPSHOT_MODE);
 
     @UriParam(label = "consumer", defaultValue = "false")
     private boolean includeTransactionEvents = false;
@@ -467,6 +471,19 @@ public class PgReplConfiguration implements Cloneable {
         this.outputFormat = outputFormat;
     }
 
+    public SnapshotMode getSnapshotMode() {
+        return snapshotMode;
+    }
+
+    /**
+     * Start with the rows that exist: never; initial (when the consumer creates the slot, createSlot=true, every row
+     * of the publication's tables as a READ exchange first, then the changes from the slot's consistent point); or
+     * initialOnly (the READ exchanges, then a STOPPED exchange, and the consumer stops, leaving no slot).
+     */
+    public void setSnapshotMode(SnapshotMode snapshotMode) {
+        this.snapshotMode = snapshotMode;
+    }
+
     public boolean isIncludeTransactionEvents() {
         return includeTransactionEvents;
     }
@@ -702,6 +719,10 @@ public class PgReplConfiguration implements Cloneable {
         if (failurePolicy == null) {
             throw new IllegalArgumentException("failurePolicy must be set: redeliver, stop or skip");
         }
+        if (snapshotMode != SnapshotMode.NEVER && outputFormat == OutputFormat.RAW) {
+            throw new IllegalArgumentException("snapshotMode=" + snapshotMode + " needs outputFormat=change or debezium:"
+                    + " snapshot rows are decoded rows and have no pgoutput bytes");
+        }
         if (maxInflight < 1) {
             throw new IllegalArgumentException("maxInflight must be at least 1, was " + maxInflight);
         }
@@ -754,7 +775,8 @@ public class PgReplConfiguration implements Cloneable {
                 .failoverSlot(failoverSlot)
                 .createPublication(createPublication)
                 .publicationTables(publicationTableList())
-                .dropSlotOnStop(dropSlotOnStop);
+                .dropSlotOnStop(dropSlotOnStop)
+                .snapshotMode(snapshotMode);
         if (user != null) {
             b.user(user);
         }

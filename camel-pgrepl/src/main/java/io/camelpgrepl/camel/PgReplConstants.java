@@ -5,10 +5,12 @@ import org.apache.camel.spi.Metadata;
 /** Message headers the pgrepl consumer sets on every exchange. */
 public final class PgReplConstants {
 
-    @Metadata(description = "The event's LSN (the WAL record's position; for a Commit, the transaction's end LSN).",
+    @Metadata(description = "The event's LSN (the WAL record's position; for a Commit, the transaction's end LSN; for a"
+                            + " READ row, the snapshot's consistent point).",
               javaType = "io.camelpgrepl.client.Lsn")
     public static final String LSN = "CamelPgReplLsn";
-    @Metadata(description = "The commit LSN of the event's transaction, when known (Begin's final LSN).",
+    @Metadata(description = "The commit LSN of the event's transaction, when known (Begin's final LSN; for a READ row,"
+                            + " the snapshot's consistent point).",
               javaType = "io.camelpgrepl.client.Lsn")
     public static final String COMMIT_LSN = "CamelPgReplCommitLsn";
     @Metadata(description = "The transaction id of the event's transaction: PostgreSQL's unsigned 32-bit xid as a"
@@ -18,10 +20,12 @@ public final class PgReplConstants {
     public static final String COMMIT_TIMESTAMP = "CamelPgReplCommitTimestamp";
     @Metadata(description = "The pgoutput message type: BEGIN, COMMIT, INSERT, UPDATE, DELETE, TRUNCATE, MESSAGE,"
                             + " RELATION, TYPE, ORIGIN, STREAM_START, STREAM_STOP, STREAM_COMMIT, STREAM_ABORT,"
-                            + " BEGIN_PREPARE, PREPARE, COMMIT_PREPARED, ROLLBACK_PREPARED, STREAM_PREPARE, STOPPED.",
+                            + " BEGIN_PREPARE, PREPARE, COMMIT_PREPARED, ROLLBACK_PREPARED, STREAM_PREPARE, STOPPED; READ for"
+                            + " a row of the initial snapshot.",
               javaType = "String")
     public static final String MESSAGE_TYPE = "CamelPgReplMessageType";
-    @Metadata(description = "The row operation for a row change: INSERT, UPDATE, DELETE or TRUNCATE.", javaType = "String")
+    @Metadata(description = "The row operation for a row change: INSERT, UPDATE, DELETE or TRUNCATE; READ for a row of"
+                            + " the initial snapshot (snapshotMode).", javaType = "String")
     public static final String OPERATION = "CamelPgReplOperation";
     @Metadata(description = "The schema of the changed table.", javaType = "String")
     public static final String SCHEMA = "CamelPgReplSchema";
@@ -52,6 +56,9 @@ public final class PgReplConstants {
     @Metadata(description = "On the STOPPED exchange: the LSN that proved stopAtLsn was reached.",
               javaType = "io.camelpgrepl.client.Lsn")
     public static final String STOPPED_AT = "CamelPgReplStoppedAt";
+
+    /** Value of {@link #MESSAGE_TYPE} and {@link #OPERATION} on a row of the initial snapshot. */
+    public static final String READ = "READ";
 
     /** Value of {@link #MESSAGE_TYPE} on the exchange emitted when stopAtLsn was reached. */
     public static final String STOPPED = "STOPPED";

@@ -205,7 +205,7 @@ public class PgReplConsumer extends DefaultConsumer {
     }
 
     // not "State": Camel's managed consumer already has that attribute (the service state) and it would win
-    @ManagedAttribute(description = "Replication state: connecting, streaming, standby, suspended, stopped or failed")
+    @ManagedAttribute(description = "Replication state: connecting, snapshot, streaming, standby, suspended, stopped or failed")
     public String getReplicationState() {
         return snapshot().state().label();
     }

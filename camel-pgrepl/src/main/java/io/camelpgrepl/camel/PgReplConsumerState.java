@@ -14,7 +14,7 @@ import io.camelpgrepl.client.SlotStatus;
  * @param slot             the replication slot
  * @param publication      the publication option as configured
  * @param endpoint         host:port or socket path
- * @param state            connecting, streaming, standby, suspended, stopped or failed
+ * @param state            connecting, snapshot, streaming, standby, suspended, stopped or failed
  * @param receivedLsn      highest WAL position received
  * @param acknowledgedLsn  highest position confirmed (all exchanges up to it completed)
  * @param serverWalEnd     the server's end of WAL as last reported
@@ -46,7 +46,7 @@ public record PgReplConsumerState(String routeId, String slot, String publicatio
 
     /** Where the consumer's loop is. */
     public enum State {
-        CONNECTING, STREAMING, STANDBY, SUSPENDED, STOPPED, FAILED;
+        CONNECTING, SNAPSHOT, STREAMING, STANDBY, SUSPENDED, STOPPED, FAILED;
 
         /** Lower-case name, as shown by the health check and console. */
         public String label() {
@@ -55,10 +55,11 @@ public record PgReplConsumerState(String routeId, String slot, String publicatio
     }
 
     /**
-     * Ready = streaming, deliberately suspended, or standing by to take over a slot another consumer holds (a
+     * Ready = reading the initial snapshot, streaming, deliberately suspended, or standing by to take over a slot another consumer holds (a
      * passive instance is healthy; calling it unready would stall rolling updates).
      */
     public boolean isReady() {
-        return state == State.STREAMING || state == State.SUSPENDED || state == State.STANDBY;
+        return state == State.SNAPSHOT || state == State.STREAMING || state == State.SUSPENDED
+               || state == State.STANDBY;
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import io.camelpgrepl.client.ChannelBinding;
 import io.camelpgrepl.client.Lsn;
 import io.camelpgrepl.client.Origin;
+import io.camelpgrepl.client.SnapshotMode;
 import io.camelpgrepl.client.SslMode;
 import io.camelpgrepl.client.SslNegotiation;
 import io.camelpgrepl.client.StreamingMode;
@@ -110,6 +111,12 @@ public final class PgReplConverters {
     @Converter
     public static OutputFormat toOutputFormat(String text) {
         return OutputFormat.parse(text);
+    }
+
+    /** snapshotMode: never, initial or initialOnly. */
+    @Converter
+    public static SnapshotMode toSnapshotMode(String text) {
+        return SnapshotMode.parse(text);
     }
 
     /** failurePolicy: redeliver, stop or skip. */

@@ -15,6 +15,7 @@ import io.camelpgrepl.client.ServerErrorException;
 import io.camelpgrepl.client.ServerInfo;
 import io.camelpgrepl.client.SlotStatus;
 import io.camelpgrepl.camel.PgReplConsumerState.Redelivery;
+import io.camelpgrepl.client.SnapshotMode;
 import io.camelpgrepl.camel.PgReplConsumerState.State;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -223,14 +224,21 @@ final class ReplicationLoop {
                 sleep(delay);
                 delay = nextDelay(delay);
                 continue;
+            } catch (SnapshotAbandoned e) {
+                outcome = e.outcome();
             }
             switch (outcome) {
                 case STOPPING:
                     return null;
                 case STOPPED_AT:
                     state = State.STOPPED;
-                    LOG.info("pgrepl consumer of slot '{}' reached stopAtLsn {}; streaming ended", cfg.getSlot(),
-                            cfg.getStopAtLsn());
+                    if (cfg.getSnapshotMode() == SnapshotMode.INITIAL_ONLY) {
+                        LOG.info("pgrepl consumer of slot '{}' read its initial snapshot (snapshotMode=initialOnly);"
+                                 + " done", cfg.getSlot());
+                    } else {
+                        LOG.info("pgrepl consumer of slot '{}' reached stopAtLsn {}; streaming ended", cfg.getSlot(),
+                                cfg.getStopAtLsn());
+                    }
                     return null;
                 case FAILED:
                     state = State.FAILED;
@@ -260,8 +268,10 @@ final class ReplicationLoop {
             if (!current(run)) {
                 return null;
             }
+            // with snapshotMode, connect hands the snapshot to the route before it starts the stream
             ReplicationClient client = ReplicationClient.connect(
-                    cfg.toReplicationConfig(consumer.getEndpoint().getCamelContext(), acknowledged), attempt);
+                    cfg.toReplicationConfig(consumer.getEndpoint().getCamelContext(), acknowledged), attempt,
+                    cfg.getSnapshotMode() == SnapshotMode.NEVER ? null : new SnapshotExchanges(this, consumer));
             if (!current(run)) {
                 // stopped while the connect was finishing: never leave a second stream on the slot
                 client.abort();
@@ -309,6 +319,19 @@ final class ReplicationLoop {
     }
 
     /**
+     * The failure policy's verdict on {@code f} (see {@link FailurePolicy#stopsAfter}); under redeliver, counts the
+     * attempt for the backoff.
+     */
+    boolean stopsAfter(AckTracker.Failure f, String what, Lsn acknowledged) {
+        PgReplConsumerState.Redelivery next = null;
+        if (cfg.getFailurePolicy() != FailurePolicy.STOP) {
+            redeliver(f.lsn(), f.cause());
+            next = redelivery;
+        }
+        return cfg.getFailurePolicy().stopsAfter(f, what, cfg.getSlot(), acknowledged, next);
+    }
+
+    /**
      * A session restarts from the last acknowledgement because what is at {@code lsn} failed: the same LSN again
      * backs off further, another starts over.
      */
@@ -327,6 +350,11 @@ final class ReplicationLoop {
         // an Error's message alone ("simulated", or none) would hide what happened
         lastError = e instanceof Error || e.getMessage() == null ? e.toString() : e.getMessage();
         lastErrorTime = Instant.now();
+    }
+
+    /** The initial snapshot is being read (its rows are flowing into the route). */
+    void snapshotStarted() {
+        state = State.SNAPSHOT;
     }
 
     /** A session confirmed {@code lsn}: every exchange up to it completed. */

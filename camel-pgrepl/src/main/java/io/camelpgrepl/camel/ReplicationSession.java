@@ -193,14 +193,8 @@ final class ReplicationSession implements ExchangeMapper.Sink {
         return stopsAfter(f, "failed") ? Outcome.FAILED : Outcome.REDELIVER;
     }
 
-    /** The failure policy's verdict on {@code f}; under redeliver, counts the attempt for the backoff. */
     private boolean stopsAfter(AckTracker.Failure f, String what) {
-        PgReplConsumerState.Redelivery next = null;
-        if (cfg.getFailurePolicy() != FailurePolicy.STOP) {
-            loop.redeliver(f.lsn(), f.cause());
-            next = loop.redelivery();
-        }
-        return cfg.getFailurePolicy().stopsAfter(f, what, cfg.getSlot(), loop.acknowledgedLsn(), next);
+        return loop.stopsAfter(f, what, loop.acknowledgedLsn());
     }
 
     @Override

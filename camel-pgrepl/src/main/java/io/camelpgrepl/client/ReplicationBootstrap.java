@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,8 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything between login and streaming, on the replication connection: IDENTIFY_SYSTEM, the server's version
  * ({@link ServerCapabilities}) and {@code wal_sender_timeout}, the publications and the slot (checked, created when
- * asked, and its health), the start position check, and START_REPLICATION; and dropping the slot when its owner stops
- * the stream, when asked. Misconfiguration is found here, before streaming ({@link ServerChecks}).
+ * asked; with an initial snapshot, by {@link InitialSnapshot}; and its health), the start position check, and
+ * START_REPLICATION; and dropping the slot when its owner stops the stream, when asked. Misconfiguration is found
+ * here, before streaming ({@link ServerChecks}).
  * Every reply is checked for its shape: a wrong number of rows or columns, or a value that does not parse, is a
  * {@link ProtocolException} naming the command.
  */
@@ -24,20 +26,14 @@ final class ReplicationBootstrap {
     private ReplicationBootstrap() {
     }
 
-    /** What streaming starts with. */
+    /**
+     * What streaming starts with.
+     *
+     * @param stream the configuration streamed with: {@code config}, or after a {@link SnapshotMode#INITIAL_ONLY}
+     *               snapshot its temporary slot, bounded at the snapshot's consistent point
+     */
     record Started(ServerInfo serverInfo, long walSenderTimeoutMillis, SlotStatus slotStatus,
-                   Map<Integer, List<String>> primaryKeys) {
-    }
-
-    /** {@link #start(PgConnection, ReplicationConfig, ConnectAttempt)} with an attempt of its own. */
-    static Started start(PgConnection conn, ReplicationConfig config) {
-        ConnectAttempt attempt = new ConnectAttempt();
-        attempt.attach(conn);
-        try {
-            return start(conn, config, attempt);
-        } finally {
-            attempt.end();
-        }
+                   Map<Integer, List<String>> primaryKeys, ReplicationConfig stream) {
     }
 
     /**
@@ -45,9 +41,12 @@ final class ReplicationBootstrap {
      * step is bounded through {@code attempt}: connectTimeout, and createSlotTimeout for CREATE_REPLICATION_SLOT
      * (which waits for the transactions running when it started).
      *
+     * @param snapshot receives the initial snapshot when one is taken (see {@link InitialSnapshot}); null without
+     *                 snapshotMode
      * @throws ReplicationException a typed error; the caller closes the connection
      */
-    static Started start(PgConnection conn, ReplicationConfig config, ConnectAttempt attempt) {
+    static Started start(PgConnection conn, ReplicationConfig config, ConnectAttempt attempt,
+                         SnapshotListener snapshot) {
         attempt.phase("IDENTIFY_SYSTEM", config.connectTimeout(), "connectTimeout");
         List<String> id = singleRow(conn.query("IDENTIFY_SYSTEM"), "IDENTIFY_SYSTEM", 4);
         String systemId = id.get(0);
@@ -68,6 +67,8 @@ final class ReplicationBootstrap {
         String versionText = conn.parameter("server_version");
         ServerCapabilities server = ServerCapabilities.parse(versionText);
         int proto = server.chooseProtocol(config);
+        ServerInfo info = new ServerInfo(systemId, (int) timeline, xlogPos, dbName, server.versionNum(), versionText,
+                proto);
         attempt.phase("the setup queries", config.connectTimeout(), "connectTimeout");
         if (config.createPublication()) {
             ensurePublications(conn, config);
@@ -75,7 +76,20 @@ final class ReplicationBootstrap {
         long walSenderTimeout = ServerChecks.check(conn, config);
         // before the slot: a snapshot exported by creating it lasts only until the next command
         Map<Integer, List<String>> primaryKeys = PrimaryKeyQuery.load(conn, config.publications());
-        SlotState slot = prepareSlot(conn, config, server, attempt);
+        ReplicationConfig stream = config;
+        SlotState slot;
+        if (config.snapshotMode() == SnapshotMode.INITIAL_ONLY) {
+            // the one-off snapshot leaves the configured slot alone: its own temporary slot ends the stream at once
+            InitialSnapshot.Taken taken = InitialSnapshot.take(conn, config, server, attempt, snapshot, info,
+                    primaryKeys);
+            stream = config.toBuilder().slot(taken.slot()).temporarySlot(true).startLsn(Lsn.INVALID)
+                    .stopAtLsn(taken.consistentPoint()).streaming(StreamingMode.OFF).twoPhase(false)
+                    .snapshotMode(SnapshotMode.NEVER).build();
+            slot = new SlotState(taken.consistentPoint(), null);
+        } else {
+            slot = prepareSlot(conn, config, server, attempt, snapshot == null ? null
+                    : () -> InitialSnapshot.take(conn, config, server, attempt, snapshot, info, primaryKeys));
+        }
         Lsn slotPosition = slot.confirmedFlush();
         Lsn start = config.startLsn();
         if (start.isValid() && slotPosition != null && start.isBefore(slotPosition)) {
@@ -88,14 +102,13 @@ final class ReplicationBootstrap {
             LOG.warn(msg);
         }
         attempt.phase("START_REPLICATION", config.connectTimeout(), "connectTimeout");
-        conn.startCopyBoth(startReplicationCommand(config, proto, server),
+        conn.startCopyBoth(startReplicationCommand(stream, proto, server),
                 "START_REPLICATION for slot '" + config.slot() + "' on " + config.endpoint() + " failed");
         attempt.end();
         LOG.info("Streaming slot '{}' (publications {}) from {}: PostgreSQL {}, system {}, timeline {}, from {}, "
                 + "pgoutput v{}", config.slot(), config.publications(), config.endpoint(), versionText, systemId,
                 timeline, start.isValid() ? start : "the slot's position", proto);
-        return new Started(new ServerInfo(systemId, (int) timeline, xlogPos, dbName, server.versionNum(), versionText,
-                proto), walSenderTimeout, slot.status(), primaryKeys);
+        return new Started(info, walSenderTimeout, slot.status(), primaryKeys, stream);
     }
 
     /** After the copy ended on request: drops the slot when {@code dropSlotOnStop} is set (a temporary one goes by itself). */
@@ -160,9 +173,12 @@ final class ReplicationBootstrap {
     private record SlotState(Lsn confirmedFlush, SlotStatus status) {
     }
 
-    /** Checks (and creates, when asked) the slot. */
+    /**
+     * Checks (and creates, when asked) the slot; with snapshotMode=initial, {@code snapshot} creates it (through
+     * {@link InitialSnapshot}, after handing the rows over).
+     */
     private static SlotState prepareSlot(PgConnection conn, ReplicationConfig config, ServerCapabilities server,
-                                         ConnectAttempt attempt) {
+                                         ConnectAttempt attempt, Supplier<InitialSnapshot.Taken> snapshot) {
         String slot = config.slot();
         String query = "slot query for '" + slot + "'";
         List<List<String>> rows = conn.query("SELECT plugin, database, confirmed_flush_lsn, wal_status, safe_wal_size, "
@@ -186,6 +202,10 @@ final class ReplicationBootstrap {
         if (!config.createSlot()) {
             // START_REPLICATION reports the missing slot with the server's own error (42704).
             return new SlotState(null, null);
+        }
+        if (config.snapshotMode() == SnapshotMode.INITIAL) {
+            return new SlotState(snapshot.get().consistentPoint(),
+                    new SlotStatus("reserved", null, null, Instant.now()));
         }
         String sql = "CREATE_REPLICATION_SLOT " + SqlQuoting.identifier(slot) + (config.temporarySlot() ? " TEMPORARY"
                 : "") + " LOGICAL pgoutput" + server.createSlotOptions(config);

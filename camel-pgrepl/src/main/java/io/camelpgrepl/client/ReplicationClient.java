@@ -47,8 +47,8 @@ public final class ReplicationClient implements AutoCloseable {
     /** StoppedAt was handed out: the next call ends the copy, carrying what was acknowledged meanwhile. */
     private boolean stoppedAtSeen;
 
-    private ReplicationClient(ReplicationConfig config, PgConnection conn, ReplicationBootstrap.Started started) {
-        this.config = config;
+    private ReplicationClient(PgConnection conn, ReplicationBootstrap.Started started) {
+        this.config = started.stream();
         this.conn = conn;
         this.serverInfo = started.serverInfo();
         this.slotStatus = started.slotStatus();
@@ -70,7 +70,7 @@ public final class ReplicationClient implements AutoCloseable {
      *                              attempt may succeed
      */
     public static ReplicationClient connect(ReplicationConfig config) {
-        return connect(config, new ConnectAttempt());
+        return connect(config, new ConnectAttempt(), null);
     }
 
     /**
@@ -78,11 +78,39 @@ public final class ReplicationClient implements AutoCloseable {
      * and cancellable from another thread through {@code attempt}.
      */
     public static ReplicationClient connect(ReplicationConfig config, ConnectAttempt attempt) {
+        return connect(config, attempt, null);
+    }
+
+    /**
+     * As {@link #connect(ReplicationConfig)}, and when {@link ReplicationConfig#snapshotMode()} asks for an initial
+     * snapshot (initial: this connect creates the slot; initialOnly: always), reads it first and hands it to
+     * {@code snapshot} on this thread; the stream then starts at the snapshot's consistent point. With initialOnly
+     * the stream ends right there: {@link #recv()} returns {@link ReplicationEvent.StoppedAt}, then null.
+     */
+    public static ReplicationClient connect(ReplicationConfig config, SnapshotListener snapshot) {
+        return connect(config, new ConnectAttempt(), snapshot);
+    }
+
+    /**
+     * The connect all others delegate to: bounded and cancellable through {@code attempt}, with the initial snapshot
+     * (when snapshotMode asks for one) handed to {@code snapshot}. Reading the snapshot has no time limit (the
+     * listener sets the pace); a cancel still ends it.
+     *
+     * @param snapshot receives the snapshot's rows; may be null when snapshotMode is never
+     * @throws ReplicationException a typed error; what {@code snapshot} throws passes through, after the connection
+     *                              (and with it the snapshot's temporary slot) is closed
+     */
+    public static ReplicationClient connect(ReplicationConfig config, ConnectAttempt attempt,
+                                            SnapshotListener snapshot) {
+        if (snapshot == null && config.snapshotMode() != SnapshotMode.NEVER) {
+            throw new ConfigurationException("snapshotMode=" + config.snapshotMode() + " needs a SnapshotListener to"
+                    + " hand the rows to: use connect(config, listener)");
+        }
         PgConnection conn = login(config);
         try {
             attempt.attach(conn);
-            ReplicationClient client = new ReplicationClient(config, conn,
-                    ReplicationBootstrap.start(conn, config, attempt));
+            ReplicationClient client = new ReplicationClient(conn,
+                    ReplicationBootstrap.start(conn, config, attempt, snapshot));
             conn.coalesceReads(config.readCoalesce());
             client.reader.start();
             client.feedback.start();
@@ -177,6 +205,7 @@ public final class ReplicationClient implements AutoCloseable {
         return primaryKeys;
     }
 
+    /** The configuration streamed with: as given, except after an initialOnly snapshot (its temporary slot). */
     public ReplicationConfig config() {
         return config;
     }

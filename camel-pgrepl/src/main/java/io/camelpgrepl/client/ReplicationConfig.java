@@ -57,6 +57,7 @@ public final class ReplicationConfig {
     private final boolean createPublication;
     private final boolean dropSlotOnStop;
     private final List<String> publicationTables;
+    private final SnapshotMode snapshotMode;
 
     private final Duration statusInterval;
     private final Duration receiveTimeout;
@@ -103,6 +104,7 @@ public final class ReplicationConfig {
         this.createPublication = b.createPublication;
         this.dropSlotOnStop = b.dropSlotOnStop;
         this.publicationTables = List.copyOf(b.publicationTables);
+        this.snapshotMode = b.snapshotMode;
         this.statusInterval = b.statusInterval;
         this.receiveTimeout = b.receiveTimeout;
         this.readCoalesce = b.readCoalesce;
@@ -156,6 +158,7 @@ public final class ReplicationConfig {
         b.createPublication = createPublication;
         b.dropSlotOnStop = dropSlotOnStop;
         b.publicationTables = publicationTables;
+        b.snapshotMode = snapshotMode;
         b.statusInterval = statusInterval;
         b.receiveTimeout = receiveTimeout;
         b.readCoalesce = readCoalesce;
@@ -329,6 +332,15 @@ public final class ReplicationConfig {
         return failoverSlot;
     }
 
+    /**
+     * Whether the stream starts with the rows that exist: {@link SnapshotMode#INITIAL} when this client creates the
+     * slot, {@link SnapshotMode#INITIAL_ONLY} as a one-off; read by
+     * {@link ReplicationClient#connect(ReplicationConfig, SnapshotListener)}.
+     */
+    public SnapshotMode snapshotMode() {
+        return snapshotMode;
+    }
+
     /** Create the publication when it does not exist (for all tables, or {@link #publicationTables()}). */
     public boolean createPublication() {
         return createPublication;
@@ -393,6 +405,7 @@ public final class ReplicationConfig {
                 + ", readCoalesce=" + readCoalesce
                 + ", createSlot=" + createSlot + ", temporarySlot=" + temporarySlot + ", failoverSlot=" + failoverSlot
                 + ", createPublication=" + createPublication + ", publicationTables=" + publicationTables
+                + ", snapshotMode=" + snapshotMode
                 + ", dropSlotOnStop=" + dropSlotOnStop + ", applicationName=" + applicationName + "]";
     }
 
@@ -435,6 +448,7 @@ public final class ReplicationConfig {
         private boolean createPublication;
         private boolean dropSlotOnStop;
         private List<String> publicationTables = List.of();
+        private SnapshotMode snapshotMode = SnapshotMode.parse(ReplicationDefaults.SNAPSHOT_MODE);
         private Duration statusInterval = ReplicationDefaults.duration(ReplicationDefaults.STATUS_INTERVAL);
         private Duration receiveTimeout = ReplicationDefaults.duration(ReplicationDefaults.RECEIVE_TIMEOUT);
         private Duration readCoalesce = ReplicationDefaults.duration(ReplicationDefaults.READ_COALESCE);
@@ -650,6 +664,12 @@ public final class ReplicationConfig {
             return this;
         }
 
+        /** Whether the stream starts with the rows that exist (default {@link SnapshotMode#NEVER}). */
+        public Builder snapshotMode(SnapshotMode snapshotMode) {
+            this.snapshotMode = snapshotMode;
+            return this;
+        }
+
         public Builder statusInterval(Duration statusInterval) {
             this.statusInterval = statusInterval;
             return this;
@@ -722,6 +742,12 @@ public final class ReplicationConfig {
             Objects.requireNonNull(sslMode, "sslMode");
             Objects.requireNonNull(channelBinding, "channelBinding");
             Objects.requireNonNull(streaming, "streaming");
+            Objects.requireNonNull(snapshotMode, "snapshotMode");
+            require(snapshotMode != SnapshotMode.INITIAL || createSlot, "snapshotMode=initial reads the snapshot when"
+                    + " this client creates the slot, so it needs createSlot=true (snapshotMode=initialOnly reads one"
+                    + " without a slot of its own)");
+            require(snapshotMode != SnapshotMode.INITIAL_ONLY || stopAtLsn == null,
+                    "snapshotMode=initialOnly ends the stream after the snapshot; remove stopAtLsn");
             return new ReplicationConfig(this);
         }
 

@@ -23,6 +23,7 @@ public final class ReplicationDefaults {
     /** 0 = the newest protocol version the server supports for the features asked for. */
     public static final int PROTO_VERSION = 0;
     public static final String STREAMING = "off";
+    public static final String SNAPSHOT_MODE = "never";
     public static final String STATUS_INTERVAL = "10s";
     public static final String RECEIVE_TIMEOUT = "60s";
     public static final String READ_COALESCE = "2ms";

@@ -5,7 +5,7 @@ package io.camelpgrepl.client;
  * protocol v1 (10+), v2 streaming (14+), v3 two-phase (15+), v4 parallel streaming (16+); {@code binary} and
  * {@code messages} 14+; {@code origin} 16+; the {@code streaming} option's values {@code 'on'}/{@code 'parallel'}
  * 16+ ({@code 'true'} before); {@code CREATE_REPLICATION_SLOT}'s option-list syntax ({@code SNAPSHOT 'nothing'},
- * {@code TWO_PHASE}) 15+; failover slots 17+.
+ * {@code TWO_PHASE}) 15+, and with it publication column lists and row filters; failover slots 17+.
  *
  * @param versionNum the server's version as {@code server_version_num}, e.g. 180001
  */
@@ -116,12 +116,7 @@ record ServerCapabilities(int versionNum) {
      * @throws ConfigurationException when the server cannot create such a slot
      */
     String createSlotOptions(ReplicationConfig cfg) {
-        if (cfg.failoverSlot() && versionNum < PG17) {
-            throw new ConfigurationException("failoverSlot needs PostgreSQL 17 or newer");
-        }
-        if (cfg.twoPhase() && versionNum < PG15) {
-            throw new ConfigurationException("twoPhase needs PostgreSQL 15 or newer");
-        }
+        checkSlotFeatures(cfg);
         if (versionNum < PG15) {
             return " NOEXPORT_SNAPSHOT";
         }
@@ -133,6 +128,35 @@ record ServerCapabilities(int versionNum) {
             sql.append(", FAILOVER true");
         }
         return sql.append(')').toString();
+    }
+
+    /**
+     * @throws ConfigurationException when the server cannot create a slot with the two-phase or failover asked for
+     */
+    void checkSlotFeatures(ReplicationConfig cfg) {
+        if (cfg.failoverSlot() && versionNum < PG17) {
+            throw new ConfigurationException("failoverSlot needs PostgreSQL 17 or newer");
+        }
+        if (cfg.twoPhase() && versionNum < PG15) {
+            throw new ConfigurationException("twoPhase needs PostgreSQL 15 or newer");
+        }
+    }
+
+    /**
+     * What follows {@code CREATE_REPLICATION_SLOT name TEMPORARY LOGICAL pgoutput} for an initial snapshot: the
+     * slot's snapshot becomes the creating transaction's ({@code SNAPSHOT 'use'}, {@code USE_SNAPSHOT} before 15),
+     * with two-phase when asked for. Never failover: a temporary slot cannot have it.
+     */
+    String snapshotSlotOptions(boolean twoPhase) {
+        if (versionNum < PG15) {
+            return " USE_SNAPSHOT";
+        }
+        return twoPhase ? " (SNAPSHOT 'use', TWO_PHASE true)" : " (SNAPSHOT 'use')";
+    }
+
+    /** Whether {@code pg_publication_tables} has a publication's column list and row filter (15+). */
+    boolean publicationColumnListsAndRowFilters() {
+        return versionNum >= PG15;
     }
 
     /** The {@code streaming} option's value for START_REPLICATION (servers before 16 know only {@code 'true'}). */

@@ -25,7 +25,7 @@ import java.util.Set;
  *
  * <p>{@code source}: {@code version} (the jar manifest's Implementation-Version, else {@code unknown}), {@code connector} ({@code postgresql}), {@code name} (the slot),
  * {@code ts_ms} (commit time; null while a streamed transaction has not committed), {@code snapshot}
- * ({@code "true"} for snapshot rows, else {@code "false"}), {@code db}, {@code sequence} (a JSON array text of
+ * ({@code "true"} for snapshot rows, {@code "last"} for the snapshot's last row, else {@code "false"}), {@code db}, {@code sequence} (a JSON array text of
  * two LSNs as decimal strings: the transaction's commit LSN and the event's), {@code schema}, {@code table},
  * {@code txId} (the unsigned 32-bit xid), {@code lsn} (the event's WAL record LSN as a number), {@code xmin}
  * (null).
@@ -50,12 +50,26 @@ public final class DebeziumEnvelope extends AbstractMap<String, Object> {
      * @param nowMillis top-level {@code ts_ms}: when the event was converted
      */
     public static DebeziumEnvelope of(ChangeEvent event, String name, String database, long nowMillis) {
+        return of(event, name, database, nowMillis, "false");
+    }
+
+    /**
+     * The envelope of an initial snapshot's row ({@code op} {@code r}): {@code source.snapshot} is {@code "true"},
+     * and {@code "last"} on the snapshot's last row, as Debezium marks it.
+     */
+    public static DebeziumEnvelope ofSnapshotRow(RowChange row, boolean last, String name, String database,
+                                                 long nowMillis) {
+        return of(row, name, database, nowMillis, last ? "last" : "true");
+    }
+
+    private static DebeziumEnvelope of(ChangeEvent event, String name, String database, long nowMillis,
+                                       String snapshot) {
         Map<String, Object> m = new LinkedHashMap<>(8);
         if (event instanceof RowChange) {
             RowChange rc = (RowChange) event;
             m.put("before", rc.before());
             m.put("after", rc.after());
-            m.put("source", source(event, name, database, rc.schema(), rc.table(), op(rc.operation()).equals("r")));
+            m.put("source", source(event, name, database, rc.schema(), rc.table(), snapshot));
             m.put("op", op(rc.operation()));
         } else if (event instanceof ChangeEvent.TruncateChange) {
             ChangeEvent.TruncateChange tc = (ChangeEvent.TruncateChange) event;
@@ -63,11 +77,11 @@ public final class DebeziumEnvelope extends AbstractMap<String, Object> {
             m.put("before", null);
             m.put("after", null);
             m.put("source", source(event, name, database, first != null ? first.schema() : "",
-                    first != null ? first.table() : "", false));
+                    first != null ? first.table() : "", snapshot));
             m.put("op", "t");
         } else if (event instanceof ChangeEvent.LogicalMessage) {
             ChangeEvent.LogicalMessage lm = (ChangeEvent.LogicalMessage) event;
-            m.put("source", source(event, name, database, "", "", false));
+            m.put("source", source(event, name, database, "", "", snapshot));
             m.put("op", "m");
             Map<String, Object> message = new LinkedHashMap<>(4);
             message.put("prefix", lm.prefix());
@@ -97,7 +111,7 @@ public final class DebeziumEnvelope extends AbstractMap<String, Object> {
     }
 
     private static Map<String, Object> source(ChangeEvent ev, String name, String database, String schema,
-                                              String table, boolean snapshot) {
+                                              String table, String snapshot) {
         TxInfo tx = ev.tx();
         Lsn commit = tx != null && tx.commitLsn().isValid() ? tx.commitLsn() : null;
         Map<String, Object> s = new LinkedHashMap<>(16);
@@ -105,7 +119,7 @@ public final class DebeziumEnvelope extends AbstractMap<String, Object> {
         s.put("connector", "postgresql");
         s.put("name", name);
         s.put("ts_ms", tx != null && tx.commitTime() != null ? tx.commitTime().toEpochMilli() : null);
-        s.put("snapshot", snapshot ? "true" : "false");
+        s.put("snapshot", snapshot);
         s.put("db", database);
         s.put("sequence", "[" + quoted(commit) + "," + quoted(ev.lsn()) + "]");
         s.put("schema", schema);

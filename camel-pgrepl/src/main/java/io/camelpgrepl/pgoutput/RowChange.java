@@ -14,12 +14,15 @@ import java.util.Map;
  * ordered in column order; a null column maps to {@code null}, an unchanged TOAST column to
  * {@link UnchangedToast#INSTANCE}. {@code xid} is the (sub)transaction id the server sent with the change in a
  * streamed block, else the transaction's xid.
+ *
+ * <p>{@link Operation#READ}: a row of an initial snapshot ({@link SnapshotRows}): {@code after} is the row,
+ * {@code before} null, {@code lsn} the snapshot's consistent point, no transaction ({@code tx} null, {@code xid} 0).
  */
 public record RowChange(Lsn lsn, TxInfo tx, int xid, int relationId, String schema, String table,
                         Operation operation, Map<String, Object> before, Map<String, Object> after,
                         List<String> keyColumns) implements ChangeEvent {
 
-    public enum Operation { INSERT, UPDATE, DELETE }
+    public enum Operation { INSERT, UPDATE, DELETE, READ }
 
     /** Keys {@code schema}, {@code table}, {@code operation} (its name), {@code before}, {@code after}. */
     @Override

@@ -24,6 +24,11 @@ public final class TupleData {
         this.cells = cells;
     }
 
+    /** A tuple laid out already: per column kind, offset into {@code buf}, length (an initial snapshot's row). */
+    static TupleData of(ByteBuffer buf, int[] cells) {
+        return new TupleData(buf, cells);
+    }
+
     /** Decodes a TupleData at the reader's position. */
     static TupleData read(PgOutputReader r) {
         int n = r.i16("column count") & 0xFFFF;

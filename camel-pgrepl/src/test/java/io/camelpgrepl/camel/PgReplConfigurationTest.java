@@ -7,6 +7,7 @@ import java.util.Properties;
 import io.camelpgrepl.client.ChannelBinding;
 import io.camelpgrepl.client.Lsn;
 import io.camelpgrepl.client.Origin;
+import io.camelpgrepl.client.SnapshotMode;
 import io.camelpgrepl.client.SslMode;
 import io.camelpgrepl.client.SslNegotiation;
 import io.camelpgrepl.client.StreamingMode;
@@ -160,6 +161,23 @@ class PgReplConfigurationTest extends CamelTestSupport {
         assertThatThrownBy(() -> endpoint("pgrepl:s?publication=p&notAnOption=1"))
                 .isInstanceOf(ResolveEndpointFailedException.class)
                 .hasMessageContaining("notAnOption");
+    }
+
+    @Test
+    void snapshotModeTakesItsSpellingsInAnyCaseAndNeedsTheChangeFormat() {
+        assertThat(endpoint("pgrepl:s?publication=p").getConfiguration().getSnapshotMode())
+                .as("default").isEqualTo(SnapshotMode.NEVER);
+        assertThat(endpoint("pgrepl:s?publication=p&snapshotMode=initialonly").getConfiguration().getSnapshotMode())
+                .isEqualTo(SnapshotMode.INITIAL_ONLY);
+        assertThat(endpoint("pgrepl:s?publication=p&snapshotMode=Initial").getConfiguration().getSnapshotMode())
+                .isEqualTo(SnapshotMode.INITIAL);
+        assertThatThrownBy(() -> endpoint("pgrepl:s?publication=p&snapshotMode=always"))
+                .isInstanceOf(ResolveEndpointFailedException.class).hasStackTraceContaining("snapshotMode 'always'");
+        PgReplConfiguration c = new PgReplConfiguration();
+        c.setPublication("p");
+        c.setSnapshotMode(SnapshotMode.INITIAL);
+        c.setOutputFormat(OutputFormat.RAW);
+        assertThatThrownBy(c::validate).hasMessageContaining("outputFormat=change");
     }
 
     @Test

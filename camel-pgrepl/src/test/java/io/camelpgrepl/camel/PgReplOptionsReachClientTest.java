@@ -13,6 +13,7 @@ import io.camelpgrepl.client.AuthMethod;
 import io.camelpgrepl.client.ChannelBinding;
 import io.camelpgrepl.client.Lsn;
 import io.camelpgrepl.client.ReplicationConfig;
+import io.camelpgrepl.client.SnapshotMode;
 import io.camelpgrepl.client.SslMode;
 import io.camelpgrepl.client.SslNegotiation;
 import io.camelpgrepl.client.StreamingMode;
@@ -104,6 +105,7 @@ class PgReplOptionsReachClientTest extends CamelTestSupport {
         sample("bufferEvents", "100", ReplicationConfig::bufferEvents, 100);
         sample("maxMessageSize", "1048576", ReplicationConfig::maxMessageSize, 1048576);
         sample("createSlot", "true", ReplicationConfig::createSlot, true);
+        sample("snapshotMode", "initialOnly", ReplicationConfig::snapshotMode, SnapshotMode.INITIAL_ONLY);
         sample("temporarySlot", "true", ReplicationConfig::temporarySlot, true);
         sample("failoverSlot", "true", ReplicationConfig::failoverSlot, true);
         sample("createPublication", "true", ReplicationConfig::createPublication, true);

@@ -50,6 +50,21 @@ class ReplicationConfigTest {
     }
 
     @Test
+    void snapshotModeInitialNeedsCreateSlotAndInitialOnlyRefusesStopAtLsn() {
+        ReplicationConfig.Builder b = ReplicationConfig.builder().slot("s").publication("p");
+
+        assertThatThrownBy(() -> b.snapshotMode(SnapshotMode.INITIAL).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("createSlot=true");
+        assertThat(b.createSlot(true).build().snapshotMode()).isEqualTo(SnapshotMode.INITIAL);
+        assertThatThrownBy(() -> b.snapshotMode(SnapshotMode.INITIAL_ONLY).stopAtLsn(Lsn.parse("1/0")).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("remove stopAtLsn");
+        assertThat(ReplicationConfig.builder().slot("s").publication("p").build().snapshotMode())
+                .as("default").isEqualTo(SnapshotMode.NEVER);
+        assertThat(SnapshotMode.parse("INITIALONLY")).isEqualTo(SnapshotMode.INITIAL_ONLY);
+        assertThat(SnapshotMode.INITIAL_ONLY).hasToString("initialOnly");
+    }
+
+    @Test
     void absolutePathHostIsAUnixSocketDirectory() {
         ReplicationConfig cfg = ReplicationConfig.builder().host("/var/run/postgresql").port(5433).slot("s")
                 .publication("p").build();

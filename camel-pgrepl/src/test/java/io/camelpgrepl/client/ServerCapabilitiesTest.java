@@ -71,6 +71,16 @@ class ServerCapabilitiesTest {
     }
 
     @Test
+    void aSnapshotSlotUsesItsSnapshotInTheSyntaxOfTheServersMajor() {
+        assertThat(new ServerCapabilities(140010).snapshotSlotOptions(false)).as("14").isEqualTo(" USE_SNAPSHOT");
+        assertThat(new ServerCapabilities(150000).snapshotSlotOptions(false)).as("15+").isEqualTo(" (SNAPSHOT 'use')");
+        assertThat(new ServerCapabilities(180001).snapshotSlotOptions(true)).as("two-phase")
+                .isEqualTo(" (SNAPSHOT 'use', TWO_PHASE true)");
+        assertThat(new ServerCapabilities(140010).publicationColumnListsAndRowFilters()).isFalse();
+        assertThat(new ServerCapabilities(150000).publicationColumnListsAndRowFilters()).isTrue();
+    }
+
+    @Test
     void streamingOnIsSpelledTrueBefore16() {
         assertThat(new ServerCapabilities(150000).streamingValue(StreamingMode.ON)).as("15").isEqualTo("true");
         assertThat(new ServerCapabilities(160000).streamingValue(StreamingMode.ON)).as("16").isEqualTo("on");

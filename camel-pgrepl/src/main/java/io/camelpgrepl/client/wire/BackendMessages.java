@@ -84,6 +84,36 @@ public final class BackendMessages {
         }
     }
 
+    /**
+     * DataRow ('D') without copying a value: fills each column's offset into the body and its length (-1 for SQL
+     * NULL).
+     *
+     * @throws ProtocolException when the row does not have {@code offsets.length} columns or is truncated
+     */
+    public static void dataRowLayout(Frame frame, int[] offsets, int[] lengths) {
+        ByteBuffer b = frame.buffer();
+        try {
+            int n = b.getShort() & 0xFFFF;
+            if (n != offsets.length) {
+                throw new ProtocolException("DataRow from server has " + n + " columns, expected " + offsets.length);
+            }
+            for (int i = 0; i < n; i++) {
+                int len = b.getInt();
+                offsets[i] = b.position();
+                lengths[i] = len < 0 ? -1 : len;
+                if (len > b.remaining()) {
+                    throw new ProtocolException("Malformed DataRow from server: value length " + len
+                            + " exceeds the " + b.remaining() + " bytes left");
+                }
+                if (len > 0) {
+                    b.position(b.position() + len);
+                }
+            }
+        } catch (BufferUnderflowException e) {
+            throw new ProtocolException("Malformed DataRow from server (truncated)");
+        }
+    }
+
     /** A NUL-terminated UTF-8 string at the buffer's position; the position moves past the NUL. */
     public static String cstring(ByteBuffer b, Frame frame) {
         int from = b.position();

@@ -44,6 +44,11 @@ final class DecodedStream implements AutoCloseable {
         return new DecodedStream(ReplicationClient.connect(config));
     }
 
+    /** Decodes what {@code client}, already connected, streams; closing this closes it. */
+    static DecodedStream of(ReplicationClient client) {
+        return new DecodedStream(client);
+    }
+
     /** The next pgoutput message; keepalives are skipped. */
     Decoded next() throws InterruptedException {
         long deadline = System.nanoTime() + EVENT_TIMEOUT.toNanos();
