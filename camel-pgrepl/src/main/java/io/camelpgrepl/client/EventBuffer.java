@@ -3,6 +3,7 @@ package io.camelpgrepl.client;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -10,13 +11,22 @@ import java.util.concurrent.locks.LockSupport;
  * batches: the reader adds everything it parsed before its next blocking read at once, and the consumer walks a
  * whole batch before looking again. No lock: a thread parks only when it must wait, and is unparked only when the
  * other side saw it waiting, so a busy stream costs no system calls for the hand-off. Capacity is counted in
- * events.
+ * events and in message bytes: 8,192 events of 1 MiB rows would be 8 GiB, so the bytes bound it first.
  */
 final class EventBuffer {
 
+    /** Message bytes buffered at most (besides the event count): a few large rows, never the heap. */
+    static final long MAX_BYTES = 8L << 20;
+
+    /** A batch as the reader handed it over, with the message bytes it holds. */
+    private record Batch(List<Object> events, long bytes) {
+    }
+
     private final int capacity;
-    private final ConcurrentLinkedQueue<List<Object>> batches = new ConcurrentLinkedQueue<>();
+    private final long maxBytes;
+    private final ConcurrentLinkedQueue<Batch> batches = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
+    private final AtomicLong bytes = new AtomicLong();
     private volatile Thread consumer;
     private volatile boolean consumerWaiting;
     private volatile Thread producer;
@@ -28,20 +38,25 @@ final class EventBuffer {
     private int index;
 
     EventBuffer(int capacity) {
+        this(capacity, MAX_BYTES);
+    }
+
+    EventBuffer(int capacity, long maxBytes) {
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
     }
 
     /**
-     * Adds a batch (which the buffer then owns), waiting while the buffer is full. A batch larger than the capacity
-     * waits for an empty buffer.
+     * Adds a batch (which the buffer then owns) of {@code batchBytes} message bytes, waiting while the buffer is full.
+     * A batch larger than the capacity (in events or bytes) waits for an empty buffer.
      */
-    void putAll(List<Object> batch) throws InterruptedException {
-        if (isFull(batch.size())) {
+    void putAll(List<Object> batch, long batchBytes) throws InterruptedException {
+        if (isFull(batch.size(), batchBytes)) {
             producer = Thread.currentThread();
             stalls++;
-            while (isFull(batch.size())) {
+            while (isFull(batch.size(), batchBytes)) {
                 producerWaiting = true;
-                if (isFull(batch.size())) {
+                if (isFull(batch.size(), batchBytes)) {
                     LockSupport.park(this);
                 }
                 producerWaiting = false;
@@ -51,15 +66,16 @@ final class EventBuffer {
             }
         }
         size.addAndGet(batch.size());
-        batches.add(batch);
+        bytes.addAndGet(batchBytes);
+        batches.add(new Batch(batch, batchBytes));
         if (consumerWaiting) {
             LockSupport.unpark(consumer);
         }
     }
 
-    private boolean isFull(int incoming) {
+    private boolean isFull(int incoming, long incomingBytes) {
         int s = size.get();
-        return s > 0 && s + incoming > capacity;
+        return s > 0 && (s + incoming > capacity || bytes.get() + incomingBytes > maxBytes);
     }
 
     /** The next element, waiting up to {@code timeoutNanos} (negative = forever); null on timeout. */
@@ -69,15 +85,16 @@ final class EventBuffer {
         }
         long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
         while (true) {
-            List<Object> next = batches.poll();
+            Batch next = batches.poll();
             if (next != null) {
-                size.addAndGet(-next.size());
+                size.addAndGet(-next.events().size());
+                bytes.addAndGet(-next.bytes());
                 if (producerWaiting) {
                     LockSupport.unpark(producer);
                 }
-                current = next;
+                current = next.events();
                 index = 1;
-                return next.get(0);
+                return current.get(0);
             }
             consumer = Thread.currentThread();
             consumerWaiting = true;
@@ -107,6 +124,7 @@ final class EventBuffer {
     void clear() {
         batches.clear();
         size.set(0);
+        bytes.set(0);
         Thread p = producer;
         if (p != null) {
             LockSupport.unpark(p);

@@ -347,9 +347,16 @@ final class PgConnection implements Closeable {
         }
     }
 
-    /** Streaming has begun: reads gather what a busy server sent for up to {@code coalesce} (see FrameReader). */
+    /**
+     * Streaming has begun: reads gather what a busy server sent for up to {@code coalesce} (see FrameReader). Not on
+     * a Unix socket: its queue is bounded by the server's send buffer counted per write, and a walsender writes each
+     * message on its own, so a few hundred messages fill it and a reader that waits stalls the server (a 1M-row drain
+     * at 0.57x pg_recvlogical over the same socket with the wait).
+     */
     void coalesceReads(java.time.Duration coalesce) {
-        reader.coalesceReads(coalesce);
+        if (!config.isUnixSocket()) {
+            reader.coalesceReads(coalesce);
+        }
     }
 
     /** Blocks for the next frame; a timed-out read keeps waiting (the watchdog or close() ends a hang). */

@@ -32,6 +32,8 @@ final class StreamReader implements Runnable {
     /** Queued last: the stream has ended (see {@link StreamState#failure} for why). */
     static final Object END = new Object();
     private static final int MAX_BATCH = 512;
+    /** A batch is handed over at this many message bytes too: 512 rows of 1 MiB must not gather in one. */
+    private static final long MAX_BATCH_BYTES = 1L << 20;
 
     private final ReplicationConfig config;
     private final PgConnection conn;
@@ -40,6 +42,8 @@ final class StreamReader implements Runnable {
     private final FeedbackLoop feedback;
     private final PgOutputFraming framing = new PgOutputFraming();
     private List<Object> batch = new ArrayList<>();
+    /** Message bytes in {@link #batch}. */
+    private long batchBytes;
     /** The highest end of a transaction (or non-transactional message) received: idle acks wait for it. */
     private long ackPointReceived;
     /** After stopAtLsn: what the server still sends is dropped. */
@@ -58,7 +62,8 @@ final class StreamReader implements Runnable {
     public void run() {
         try {
             while (true) {
-                if (!batch.isEmpty() && (batch.size() >= MAX_BATCH || !conn.canReadWithoutBlocking())) {
+                if (!batch.isEmpty() && (batch.size() >= MAX_BATCH || batchBytes >= MAX_BATCH_BYTES
+                        || !conn.canReadWithoutBlocking())) {
                     flushBatch();
                 }
                 state.awaitNotPaused();
@@ -243,6 +248,9 @@ final class StreamReader implements Runnable {
 
     private void deliver(ReplicationEvent event) {
         batch.add(event);
+        if (event instanceof ReplicationEvent.WalMessage w) {
+            batchBytes += w.data().remaining();
+        }
         state.events++;
     }
 
@@ -250,8 +258,9 @@ final class StreamReader implements Runnable {
     private void flushBatch() throws InterruptedException {
         state.readerWaiting = true;
         try {
-            queue.putAll(batch);
+            queue.putAll(batch, batchBytes);
             batch = new ArrayList<>(Math.min(MAX_BATCH, Math.max(16, batch.size() * 2)));
+            batchBytes = 0;
         } finally {
             state.readerWaiting = false;
             state.lastReceivedNanos = System.nanoTime();
@@ -292,6 +301,7 @@ final class StreamReader implements Runnable {
     private void enqueueEnd() {
         if (state.aborted) {
             batch.clear();
+            batchBytes = 0;
             queue.clear();
         }
         batch.add(END);
@@ -303,6 +313,7 @@ final class StreamReader implements Runnable {
                 if (state.aborted) {
                     queue.clear();
                     batch.clear();
+                    batchBytes = 0;
                     batch.add(END);
                 }
             }

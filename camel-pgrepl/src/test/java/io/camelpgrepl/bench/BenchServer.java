@@ -107,6 +107,17 @@ final class BenchServer implements AutoCloseable {
                 .collect(Collectors.toSet())).orElseThrow(() -> new IllegalStateException("postmaster is gone"));
     }
 
+    /** User + system CPU seconds of a live process {@code pid} (utime + stime of /proc/pid/stat); NaN if gone. */
+    static double processCpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     /** cutime + cstime of the postmaster (fields 16 and 17 of /proc/pid/stat, after the command name). */
     private long reapedChildTicks() {
         try {

@@ -17,7 +17,8 @@ import io.camelpgrepl.bench.Contender.Transport;
  * <ul>
  *   <li>{@code drain}: each workload of {@code workloads} drained by pg_recvlogical, pgjdbc, our raw client and our
  *       {@code pgrepl:} route;</li>
- *   <li>{@code latency}: commit-to-exchange latency at steady rates ({@link LatencyBench});</li>
+ *   <li>{@code latency}: commit-to-exchange latency at steady rates of pg_recvlogical, our raw client and our route
+ *       ({@link LatencyBench}; {@code bench.latency.contenders} picks some by label);</li>
  *   <li>{@code tls}: pg_recvlogical, our client and our route over TLS ({@code sslmode=require}), and pg_recvlogical
  *       over plain TCP, on the first workload;</li>
  *   <li>{@code socket}: the same three over the Unix socket and over TCP, on the first workload;</li>
@@ -61,7 +62,7 @@ public final class Benchmark {
             }
             if (parts.contains("latency")) {
                 LatencyBench.run(s, intList("bench.latency.rates", "1000,10000"),
-                        intProperty("bench.latency.seconds", 15), intProperty("bench.latency.warmup", 3));
+                        intProperty("bench.latency.seconds", 20), intProperty("bench.latency.warmup", 5));
             }
             if (parts.contains("tls")) {
                 DrainTable.print(DrainRun.run(s, "tls", first, List.of(recvlogical().over(Transport.TLS),

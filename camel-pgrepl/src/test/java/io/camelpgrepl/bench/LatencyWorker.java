@@ -1,8 +1,6 @@
 package io.camelpgrepl.bench;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -12,7 +10,6 @@ import io.camelpgrepl.client.ReplicationEvent;
 import io.camelpgrepl.pgoutput.RowChange;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
 
 /**
  * Commit-to-exchange latency, in its own JVM: streams slot {@code slots} (one) with our raw client or a
@@ -20,68 +17,42 @@ import org.apache.camel.impl.DefaultCamelContext;
  * server's clock, same host) to the moment the row reached the loop or the route's processor. Prints {@code READY}
  * on stderr once streaming, stops at the row with id -1 (the benchmark's sentinel), skips rows committed in the first
  * {@code warmupSeconds} after the first commit it saw, and prints {@code count p50 p90 p99 p999 max} (microseconds)
- * on stdout.
+ * on stdout, the raw client before that also the same for commit-to-sent (the walsender's send time in each
+ * XLogData: the server's share of the latency) headed {@link #SENT}; the per-second timelines go to stderr.
  *
  * <p>Arguments ({@link WorkerArgs}): {@code host port database user slots publication sslMode client=ours|camel
- * warmupSeconds uriOptions}.
+ * warmupSeconds uriOptions [context]} ({@code context} as for {@link CamelDrainWorker}).
  */
 public final class LatencyWorker {
 
     static final String READY = "READY";
     static final long SENTINEL = -1;
+    /** Heads the raw client's line of commit-to-sent latencies (the walsender's send time in XLogData). */
+    static final String SENT = "sent ";
 
     private LatencyWorker() {
     }
 
-    /** Latencies in microseconds, after the warm-up. */
-    static final class Recorder {
-        private final long warmupMicros;
-        private long[] micros = new long[1 << 16];
-        private int count;
-        private Instant firstCommit;
-
-        Recorder(long warmupSeconds) {
-            this.warmupMicros = warmupSeconds * 1_000_000;
-        }
-
-        synchronized void record(Instant commitTime, Instant now) {
-            if (firstCommit == null) {
-                firstCommit = commitTime;
-            }
-            if (ChronoUnit.MICROS.between(firstCommit, commitTime) < warmupMicros) {
-                return;
-            }
-            if (count == micros.length) {
-                micros = Arrays.copyOf(micros, count * 2);
-            }
-            micros[count++] = ChronoUnit.MICROS.between(commitTime, now);
-        }
-
-        synchronized String summary() {
-            long[] v = Arrays.copyOf(micros, count);
-            Arrays.sort(v);
-            return count + " " + at(v, 0.50) + " " + at(v, 0.90) + " " + at(v, 0.99) + " " + at(v, 0.999) + " "
-                    + (count == 0 ? 0 : v[count - 1]);
-        }
-
-        private static long at(long[] sorted, double q) {
-            return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
-        }
-    }
-
     public static void main(String[] argv) throws Exception {
         WorkerArgs args = new WorkerArgs(argv);
-        Recorder recorder = new Recorder(args.getLong("warmupSeconds", 2));
+        long warmup = args.getLong("warmupSeconds", 2);
+        LatencyRecorder recorder = new LatencyRecorder(warmup);
+        LatencyRecorder sent = new LatencyRecorder(warmup);
         String slot = args.list("slots").get(0);
         if ("ours".equals(args.get("client"))) {
-            raw(args, slot, recorder);
+            raw(args, slot, recorder, sent);
+            System.err.println("latency timeline ours/send, by second of commit (p99/max ms): " + sent.timeline());
+            System.out.println(SENT + sent.summary());
         } else {
             route(args, slot, recorder);
         }
+        System.err.println("latency timeline " + args.get("client") + ", by second of commit (p99/max ms): "
+                + recorder.timeline());
         System.out.println(recorder.summary());
     }
 
-    private static void raw(WorkerArgs args, String slot, Recorder recorder) throws InterruptedException {
+    private static void raw(WorkerArgs args, String slot, LatencyRecorder recorder, LatencyRecorder sent)
+            throws InterruptedException {
         try (ReplicationClient client = ReplicationClient.connect(DrainWorker.config(args, slot))) {
             System.err.println(READY);
             Instant commitTime = null;
@@ -97,12 +68,20 @@ public final class LatencyWorker {
                 } else if (e instanceof ReplicationEvent.XLogData x && x.messageType() == 'I') {
                     Instant now = Instant.now();
                     if (isSentinel(x)) {
+                        printThreadCpu("ours");
                         return;
                     }
                     recorder.record(commitTime, now);
+                    sent.record(commitTime, x.serverTime());
                 }
             }
         }
+    }
+
+    /** Where the worker's CPU went, by thread (while they still live), and its system calls and context switches. */
+    private static void printThreadCpu(String client) {
+        System.err.println("latency " + client + ": thread CPU s " + CamelDrainWorker.threadCpu() + "; "
+                + CamelDrainWorker.syscalls());
     }
 
     /**
@@ -114,9 +93,9 @@ public final class LatencyWorker {
         return d.remaining() >= 15 && d.get(8) == 't' && d.getInt(9) == 2 && d.get(13) == '-' && d.get(14) == '1';
     }
 
-    private static void route(WorkerArgs args, String slot, Recorder recorder) throws Exception {
+    private static void route(WorkerArgs args, String slot, LatencyRecorder recorder) throws Exception {
         CountDownLatch done = new CountDownLatch(1);
-        try (CamelContext context = new DefaultCamelContext()) {
+        try (CamelContext context = CamelDrainWorker.context(args.get("context", ""))) {
             context.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
@@ -142,6 +121,7 @@ public final class LatencyWorker {
             if (!done.await(10, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("the sentinel row never arrived");
             }
+            printThreadCpu("camel");
         }
     }
 }

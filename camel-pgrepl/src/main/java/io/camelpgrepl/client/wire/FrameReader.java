@@ -29,6 +29,12 @@ public final class FrameReader {
      * 100,000 and more a second, one-row transactions at 1,000 a second bring 3,000 (Begin, row, Commit).
      */
     private static final long BUSY_FRAMES_PER_MS = 8;
+    /**
+     * The rate is averaged over about this long (each window weighs its share of it): a writer's chance burst (three
+     * one-row transactions within a millisecond of a stream bringing one a millisecond) does not make a quiet stream
+     * busy, while a backlog (100 messages a millisecond and more) is busy after its first millisecond.
+     */
+    private static final long RATE_HORIZON = 10 * MILLISECOND;
 
     private final InputStream in;
     private final int maxMessageSize;
@@ -44,7 +50,14 @@ public final class FrameReader {
     /** Frames returned since {@link #windowStart}: their rate says whether the stream is busy. */
     private long windowStart;
     private long windowFrames;
+    /** Messages a millisecond, a moving average over about {@link #RATE_HORIZON}. */
+    private double framesPerMs;
     private boolean busy;
+    /**
+     * The last read took all the room it was offered: more is waiting, whatever {@code available()} says (a Unix
+     * socket's channel stream always says 0).
+     */
+    private boolean lastReadFull;
     private long coalescedReads;
 
     public FrameReader(InputStream in, int maxMessageSize) {
@@ -160,8 +173,8 @@ public final class FrameReader {
     }
 
     /**
-     * From now on, while the stream is busy (at least 8 messages a millisecond over the last millisecond or more) and
-     * nothing is waiting now, waits {@code coalesce} before reading, so that one read takes what the server sent
+     * From now on, while the stream is busy (at least 8 messages a millisecond, averaged over about 10 ms) and
+     * nothing is waiting now (nothing available, and the last read did not fill the room it had), waits {@code coalesce} before reading, so that one read takes what the server sent
      * meanwhile. A walsender flushes every message on its own: a reader that blocks for each of them costs the server
      * a wake-up per message, and on a busy machine those wake-ups, not the bytes, slow the server down. A quiet
      * stream is read at once: a lone message is not held back. Zero turns it off.
@@ -230,16 +243,20 @@ public final class FrameReader {
                 long now = clock.getAsLong();
                 long elapsed = now - windowStart;
                 if (elapsed >= MILLISECOND) {
-                    busy = windowFrames * MILLISECOND >= BUSY_FRAMES_PER_MS * elapsed;
+                    double rate = (double) windowFrames * MILLISECOND / elapsed;
+                    framesPerMs += Math.min(1.0, (double) elapsed / RATE_HORIZON) * (rate - framesPerMs);
+                    busy = framesPerMs >= BUSY_FRAMES_PER_MS;
                     windowStart = now;
                     windowFrames = 0;
                 }
-                if (busy && waiting() == 0) {
+                if (busy && !lastReadFull && waiting() == 0) {
                     coalescedReads++;
                     LockSupport.parkNanos(this, coalesceNanos);
                 }
             }
-            n = in.read(buf, end, buf.length - end);
+            int room = buf.length - end;
+            n = in.read(buf, end, room);
+            lastReadFull = n == room;
         } catch (InterruptedIOException timeoutOrWakeUp) {
             // Nothing consumed: the partial message stays buffered for the next call.
             return false;

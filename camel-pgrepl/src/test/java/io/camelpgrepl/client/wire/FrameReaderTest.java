@@ -311,6 +311,55 @@ class FrameReaderTest {
     }
 
     @Test
+    void transactionsAtAThousandASecondOnAPoissonScheduleAreNotHeldBack() throws IOException {
+        // a thousand a second on average, at random as a writer's Poisson schedule (pgbench -R) brings them: now and
+        // then three within a millisecond, which is 9 messages in a millisecond
+        Random random = new Random(42);
+        long[] begins = new long[1000];
+        for (int t = 1; t < begins.length; t++) {
+            begins[t] = begins[t - 1] + (long) (-Math.log(1 - random.nextDouble()) * 1_000_000L);
+        }
+        assertThat(coalescedReads(3 * begins.length, i -> begins[i / 3] + (i % 3) * 20_000L, Duration.ofNanos(1)))
+                .as("a quiet stream's chance bursts do not make it busy").isZero();
+    }
+
+    @Test
+    void aBacklogOnAStreamThatCannotTellWhatIsWaitingIsReadWithoutWaits() throws IOException {
+        // a Unix socket's channel stream: available() is always 0; each read takes all the room it is offered (64 KiB
+        // of a 1 MiB backlog) and the clock moves a millisecond per read, so the stream is busy from the first on
+        byte[] body = new byte[95];
+        List<byte[]> bodies = java.util.Collections.nCopies(10_000, body);
+        byte[] backlog = frames(bodies);
+        AtomicLong clock = new AtomicLong();
+        InputStream blind = new InputStream() {
+            private int pos;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (pos == backlog.length) {
+                    return -1;
+                }
+                int n = Math.min(len, backlog.length - pos);
+                System.arraycopy(backlog, pos, b, off, n);
+                pos += n;
+                clock.addAndGet(1_000_000L);
+                return n;
+            }
+        };
+        FrameReader reader = new FrameReader(blind, 1 << 20, clock::get);
+        reader.coalesceReads(Duration.ofNanos(1));
+        for (int i = 0; i < bodies.size(); i++) {
+            assertThat(reader.next().body()).isEqualTo(body);
+        }
+        assertThat(reader.coalescedReads()).as("a read that filled its room says more is waiting").isZero();
+    }
+
+    @Test
     void aBusyStreamWaitsToGatherBeforeReading() throws IOException {
         // a backlog: a message every 10 microseconds
         assertThat(coalescedReads(500, i -> i * 10_000L, Duration.ofNanos(1)))
