@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +14,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
-import io.camelpgrepl.client.ConnectAttempt;
 import io.camelpgrepl.client.ConnectionException;
 import io.camelpgrepl.client.Lsn;
 import io.camelpgrepl.client.ProtocolException;
@@ -228,28 +226,7 @@ class FakeServerClientTest {
 
     @Test
     void cancellingAConnectInProgressEndsItAtOnce() throws Exception {
-        CountDownLatch queried = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        try (FakePgServer server = new FakePgServer(s -> {
-            s.readStartup();
-            s.acceptLogin("16.4");
-            s.readQuery();
-            queried.countDown();
-            release.await();
-        })) {
-            ConnectAttempt attempt = new ConnectAttempt();
-            CompletableFuture<ReplicationClient> connect = CompletableFuture.supplyAsync(
-                    () -> ReplicationClient.connect(config(server).connectTimeout(Duration.ofMinutes(5)).build(),
-                            attempt));
-            assertThat(queried.await(10, TimeUnit.SECONDS)).as("connect reached IDENTIFY_SYSTEM").isTrue();
-
-            attempt.cancel();
-
-            assertThatThrownBy(() -> connect.get(5, TimeUnit.SECONDS)).as("ends within seconds, not connectTimeout")
-                    .hasCauseInstanceOf(ConnectionException.class).hasMessageContaining("cancelled");
-        } finally {
-            release.countDown();
-        }
+        CancelledConnect.assertCancelEndsIt(FakeServerClientTest::config, "connect reached IDENTIFY_SYSTEM");
     }
 
     @Test

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import io.camelpgrepl.client.AllHostsFailedException;
 import io.camelpgrepl.client.ConnectAttempt;
-import io.camelpgrepl.client.ConnectionException;
 import io.camelpgrepl.client.ReplicationClient;
 import io.camelpgrepl.client.ReplicationConfig;
 import io.camelpgrepl.client.SslMode;
@@ -54,26 +51,6 @@ class HostWalkTest {
 
     @Test
     void cancellingDuringTheWalkEndsTheConnectInsteadOfTryingTheNextHost() throws Exception {
-        CountDownLatch queried = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        try (FakePgServer server = new FakePgServer(s -> {
-            s.readStartup();
-            s.acceptLogin("16.4");
-            s.readQuery();
-            queried.countDown();
-            release.await();
-        })) {
-            ConnectAttempt attempt = new ConnectAttempt();
-            CompletableFuture<ReplicationClient> connect = CompletableFuture.supplyAsync(() -> ReplicationClient.connect(
-                    stallingThenDead(server).connectTimeout(Duration.ofMinutes(5)).build(), attempt));
-            assertThat(queried.await(10, TimeUnit.SECONDS)).as("the walk reached the first host's check").isTrue();
-
-            attempt.cancel();
-
-            assertThatThrownBy(() -> connect.get(5, TimeUnit.SECONDS)).as("ends within seconds, not connectTimeout")
-                    .hasCauseInstanceOf(ConnectionException.class).hasMessageContaining("cancelled");
-        } finally {
-            release.countDown();
-        }
+        CancelledConnect.assertCancelEndsIt(HostWalkTest::stallingThenDead, "the walk reached the first host's check");
     }
 }
